@@ -1,0 +1,6 @@
+export interface Violation {
+  checker: 'safety' | 'liveness';
+  rule: string;
+  atMs: number;
+  message: string;
+}
