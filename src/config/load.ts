@@ -1,0 +1,86 @@
+// Loading an edge-ha configuration file: read it (bounded), parse the YAML,
+// validate it against the schema, resolve relative paths against the file's
+// directory, then check the files it names. Nothing here throws on bad input:
+// every problem comes back as one line in `errors`.
+
+import { dirname, resolve } from 'node:path';
+import { keyFileErrors, programWarnings, readConfigFile } from './fileChecks';
+import { formatIssues } from './issues';
+import { configSchema } from './schema';
+import type { Config } from './types';
+import { configWarnings } from './warnings';
+import { parseYamlText } from './yamlText';
+
+export type LoadResult = { ok: true; config: Config; warnings: string[] } | { ok: false; errors: string[] };
+
+/** A configuration file is a few kilobytes; anything near this is not one. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Linux `sun_path` holds 108 bytes including the terminating NUL. */
+export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
+
+/** Reads, validates and checks the configuration file at `path`. */
+export function loadConfig(path: string): LoadResult {
+  const read = readConfigFile(path, MAX_CONFIG_BYTES);
+  if (!read.ok) return read;
+  const parsed = parseConfigText(read.text, dirname(resolve(path)), path);
+  if (!parsed.ok) return parsed;
+  const errors = keyFileErrors(parsed.config.heartbeat.keyFile);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config: parsed.config, warnings: [...parsed.warnings, ...programWarnings(parsed.config)] };
+}
+
+/**
+ * Validates configuration text. `baseDir` anchors relative paths (normally the
+ * file's directory); `fileName` only labels YAML syntax errors. Touches no file.
+ */
+export function parseConfigText(text: string, baseDir: string, fileName: string): LoadResult {
+  if (text.length > MAX_CONFIG_BYTES) {
+    return { ok: false, errors: [`${fileName}: is ${text.length} characters long; expected at most ${MAX_CONFIG_BYTES}`] };
+  }
+  const yaml = parseYamlText(text, fileName);
+  if (!yaml.ok) return yaml;
+  if (yaml.data === null || yaml.data === undefined) {
+    return { ok: false, errors: [`${fileName}: the file is empty; expected a mapping with the keys of a configuration`] };
+  }
+  const parsed = configSchema.safeParse(yaml.data);
+  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues, yaml.data) };
+  const config = resolvePaths(parsed.data, baseDir);
+  const errors = socketPathErrors(config);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config, warnings: [...yaml.warnings, ...configWarnings(config)] };
+}
+
+/**
+ * Makes file paths absolute against the configuration file's directory, so
+ * the daemon works the same whatever its working directory. Command programs
+ * are resolved only when written `./x` or `../x`: a bare name such as
+ * `fence_ipmilan` is looked up in PATH when it runs.
+ */
+export function resolvePaths(config: Config, baseDir: string): Config {
+  const file = (p: string) => resolve(baseDir, p);
+  const argv = (command: string[]) => {
+    const [program, ...args] = command;
+    const relative = program.startsWith('./') || program.startsWith('../');
+    return relative ? [resolve(baseDir, program), ...args] : [...command];
+  };
+  return {
+    ...config,
+    heartbeat: { ...config.heartbeat, keyFile: file(config.heartbeat.keyFile) },
+    fencing: {
+      ...config.fencing,
+      devices: config.fencing.devices.map((d) => (d.type === 'command' ? { ...d, command: argv(d.command) } : d)),
+    },
+    resource: { ...config.resource, command: argv(config.resource.command) },
+    stateDir: file(config.stateDir),
+    controlSocket: file(config.controlSocket),
+  };
+}
+
+function socketPathErrors(config: Config): string[] {
+  const bytes = Buffer.byteLength(config.controlSocket);
+  if (bytes <= MAX_UNIX_SOCKET_PATH_BYTES) return [];
+  return [
+    `controlSocket: expected a path of at most ${MAX_UNIX_SOCKET_PATH_BYTES} bytes (the limit of a Unix socket ` +
+      `address), got ${JSON.stringify(config.controlSocket)} (${bytes} bytes once resolved)`,
+  ];
+}

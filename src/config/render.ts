@@ -1,0 +1,39 @@
+// The effective configuration written back in the form of a configuration
+// file (addresses as `host:port`, every default spelled out), so that what
+// `edge-ha config-check` prints can be saved and loaded again unchanged.
+
+import { formatHostPort } from './hostPort';
+import type { ConfigInput } from './schema';
+import type { Config, FenceDeviceConfig } from './types';
+
+export function toFileForm(config: Config): ConfigInput {
+  return {
+    cluster: { ...config.cluster },
+    node: { ...config.node },
+    peer: { ...config.peer },
+    heartbeat: {
+      keyFile: config.heartbeat.keyFile,
+      paths: config.heartbeat.paths.map((p) => ({
+        name: p.name,
+        bind: formatHostPort(p.bind),
+        peer: formatHostPort(p.peer),
+        intervalMs: p.intervalMs,
+        missMultiplier: p.missMultiplier,
+      })),
+    },
+    fencing: { action: config.fencing.action, devices: config.fencing.devices.map(deviceFileForm) },
+    resource: { ...config.resource, command: [...config.resource.command] },
+    stateDir: config.stateDir,
+    controlSocket: config.controlSocket,
+    timeouts: { ...config.timeouts },
+    logging: { ...config.logging },
+    testing: { ...config.testing },
+  };
+}
+
+function deviceFileForm(device: FenceDeviceConfig): ConfigInput['fencing']['devices'][number] {
+  if (device.type === 'command') {
+    return { ...device, command: [...device.command], options: { ...device.options } };
+  }
+  return { ...device, address: formatHostPort(device.address) };
+}

@@ -1,0 +1,76 @@
+// The effective configuration of one node, after the YAML file was validated
+// and defaults were filled in. src/config/schema.ts must produce exactly this.
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface HeartbeatPathConfig {
+  /** Name used in logs, alarms and status, e.g. `crossover`, `lan`. */
+  name: string;
+  /** Local address to bind the UDP socket to. */
+  bind: HostPort;
+  /** Peer's address on this path. */
+  peer: HostPort;
+  intervalMs: number;
+  missMultiplier: number;
+}
+
+export type FenceDeviceConfig =
+  | {
+      name: string;
+      type: 'command';
+      /** argv of a ClusterLabs-style fence agent; options go on stdin as key=value lines. */
+      command: string[];
+      /** Extra key=value options passed on stdin (e.g. ipaddr, login, plug). */
+      options: Record<string, string>;
+      timeoutMs: number;
+    }
+  | {
+      name: string;
+      type: 'sim-power';
+      /** The simulated power switch of `edge-ha pair` (TCP, loopback). */
+      address: HostPort;
+      /** Outlet that powers the peer. */
+      plug: string;
+      timeoutMs: number;
+    };
+
+export interface ResourceConfig {
+  name: string;
+  type: 'command';
+  /** argv prefix; the action (start|stop|monitor) is appended. OCF exit codes: 0 ok/running, 7 not running. */
+  command: string[];
+  startTimeoutMs: number;
+  stopTimeoutMs: number;
+  monitorTimeoutMs: number;
+  monitorIntervalMs: number;
+}
+
+export interface Config {
+  cluster: { id: string; waitForAll: boolean };
+  node: { id: string; priority: number };
+  peer: { id: string };
+  heartbeat: {
+    /** Shared key file: one `<keyId> <hex key>` per line; first line signs, all verify. Mode must be 0600 or stricter. */
+    keyFile: string;
+    paths: HeartbeatPathConfig[];
+  };
+  fencing: { action: 'off' | 'reboot'; devices: FenceDeviceConfig[] };
+  resource: ResourceConfig;
+  stateDir: string;
+  controlSocket: string;
+  timeouts: {
+    startupWaitMs: number;
+    fenceDelayMs: number;
+    fenceTimeoutMs: number;
+    fenceRetryMs: number;
+    fenceRetryMaxMs: number;
+    restartDelayMs: number;
+    shutdownLingerMs: number;
+  };
+  logging: { level: 'debug' | 'info' | 'warn' | 'error'; format: 'auto' | 'json' | 'pretty' };
+  /** Test and lab switches. Off in production. */
+  testing: { faultInjection: boolean };
+}
