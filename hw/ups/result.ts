@@ -1,0 +1,12 @@
+// The one result shape used by the UPS layer: parsers and sessions return
+// errors as values and never throw on device input.
+
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}
+
+export function err<E>(error: E): { ok: false; error: E } {
+  return { ok: false, error };
+}
