@@ -47,7 +47,7 @@ describe('control server: requests', () => {
   it('answers a request through the client and reports handler errors verbatim', async () => {
     await echoServer();
     await expect(controlRequest(sockPath, 'echo', { a: 1 })).resolves.toEqual({ cmd: 'echo', args: { a: 1 } });
-    const err = await controlRequest(sockPath, 'fail', { what: 'fence' }).catch((e) => e);
+    const err = (await controlRequest(sockPath, 'fail', { what: 'fence' }).catch((e: unknown) => e)) as ControlError;
     expect(err).toBeInstanceOf(ControlError);
     expect(err).toMatchObject({ kind: 'remote', message: 'cannot fence' });
   });
@@ -157,7 +157,7 @@ describe('control server: socket file', () => {
     fs.linkSync(other, sockPath);
     await new Promise<void>((r) => dead.close(() => r()));
     expect(fs.lstatSync(sockPath).isSocket()).toBe(true);
-    const err = await controlRequest(sockPath, 'echo').catch((e) => e);
+    const err = (await controlRequest(sockPath, 'echo').catch((e: unknown) => e)) as ControlError;
     expect(err.kind).toBe('no-daemon');
 
     await echoServer();
@@ -194,14 +194,14 @@ describe('control server: socket file', () => {
 
 describe('control client errors', () => {
   it('reports a missing socket as no daemon', async () => {
-    const err = await controlRequest(path.join(dir, 'nope.sock'), 'status').catch((e) => e);
+    const err = (await controlRequest(path.join(dir, 'nope.sock'), 'status').catch((e: unknown) => e)) as ControlError;
     expect(err).toBeInstanceOf(ControlError);
     expect(err.kind).toBe('no-daemon');
   });
 
   it('times out when the daemon does not answer', async () => {
     await echoServer();
-    const err = await controlRequest(sockPath, 'hang', {}, { timeoutMs: 100 }).catch((e) => e);
+    const err = (await controlRequest(sockPath, 'hang', {}, { timeoutMs: 100 }).catch((e: unknown) => e)) as ControlError;
     expect(err).toMatchObject({ kind: 'timeout', message: `no reply from edge-ha on ${sockPath} within 100 ms` });
   });
 

@@ -1,0 +1,39 @@
+// `edge-ha status` for a person: one screen, most important first.
+
+import type { DaemonStatus } from '../daemon/contract';
+
+export function formatStatus(s: DaemonStatus): string {
+  const c = s.core;
+  const lines: string[] = [];
+  lines.push(`${c.nodeId} in cluster ${s.clusterId}: ${c.role.toUpperCase()}${c.mode !== 'normal' ? ` (${c.mode} mode)` : ''}, epoch ${c.epoch}`);
+  lines.push(`  resource ${s.resourceName}: ${c.resource}    health: ${c.health}    pid ${s.pid}, up ${fmtMs(s.uptimeMs)}, incarnation ${c.incarnation}`);
+  const p = c.peer;
+  lines.push(`  peer ${c.peerId}: ${p.state}${p.role ? `, ${p.role}` : ''}${p.epoch !== null ? `, epoch ${p.epoch}` : ''}${p.resource ? `, resource ${p.resource}` : ''}${p.health ? `, health ${p.health}` : ''}`);
+  lines.push('  heartbeat paths:');
+  for (const path of c.paths) {
+    const ctr = s.paths[path.name];
+    const heard = path.lastHeardAgeMs === null ? 'never heard' : `heard ${path.lastHeardAgeMs} ms ago`;
+    const rtt = path.rttMs === null ? '' : `, rtt ${path.rttMs.toFixed(1)} ms`;
+    const counts = ctr ? `, sent ${ctr.sent}, received ${ctr.received}${ctr.injectedDrops ? `, injected drops ${ctr.injectedDrops}` : ''}` : '';
+    lines.push(`    ${path.up ? 'UP  ' : 'DOWN'} ${path.name.padEnd(10)} ${heard}${rtt} (deadline ${path.deadlineMs} ms)${counts}`);
+  }
+  const rejects = Object.entries(s.rejects);
+  if (rejects.length) lines.push(`  rejected heartbeats: ${rejects.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`  fencing: ${c.fence.state}${c.fence.attempts ? `, ${c.fence.attempts} attempt(s)` : ''}${c.fence.lastResult ? `, last: ${c.fence.lastResult}` : ''}`);
+  if (c.alarms.length) {
+    lines.push('  alarms:');
+    for (const a of c.alarms) lines.push(`    ${a.severity === 'critical' ? 'CRITICAL' : 'warning '} ${a.id}: ${a.message}`);
+  } else lines.push('  alarms: none');
+  if (c.transitions.length) {
+    lines.push('  last transitions:');
+    for (const t of c.transitions.slice(-5)) lines.push(`    ${t.from} -> ${t.to} (epoch ${t.epoch}): ${t.reason}`);
+  }
+  return lines.join('\n');
+}
+
+function fmtMs(ms: number): string {
+  if (ms < 10_000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

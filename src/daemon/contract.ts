@@ -1,0 +1,72 @@
+// The daemon's outside contract: what `edge-ha status` and other clients get
+// over the control socket, and which log events it writes. Tools (the CLI, the
+// `edge-ha pair` supervisor, benchmarks) depend on this file, not on internals.
+
+import type { Alarm, CoreStatus, Transition } from '../core/types';
+
+/** Commands accepted on the control socket (`{"id":1,"cmd":"status","args":{}}`). */
+export type ControlCommand =
+  | 'status'
+  | 'standby'
+  | 'online'
+  | 'maintenance'
+  | 'switchover'
+  | 'force-start'
+  /** Only when `testing.faultInjection: true`: drop heartbeats on a path (see InjectArgs). */
+  | 'inject'
+  /** Stream: the server pushes `{"event": DaemonEvent}` lines. */
+  | 'watch';
+
+export interface InjectArgs {
+  /** `cut`: drop every heartbeat in and out; `loss`: drop this fraction at random; `heal`: stop dropping. */
+  action: 'cut' | 'loss' | 'heal';
+  /** A path name, or `all`. */
+  path: string;
+  /** For `loss`: 0..1. */
+  loss?: number;
+}
+
+export interface PathCounters {
+  sent: number;
+  received: number;
+  /** Dropped by fault injection (tests and demos only). */
+  injectedDrops: number;
+}
+
+export interface DaemonStatus {
+  core: CoreStatus;
+  pid: number;
+  uptimeMs: number;
+  clusterId: string;
+  resourceName: string;
+  /** Heartbeat datagrams rejected, by reason (bad-mac, replay, wrong-cluster, ...). */
+  rejects: Record<string, number>;
+  paths: Record<string, PathCounters>;
+  faultInjection: boolean;
+}
+
+export interface CommandReply {
+  ok: boolean;
+  message: string;
+}
+
+/** What the daemon logs (one JSON line each, `event` field) and pushes to watchers. */
+export type DaemonEvent =
+  | { type: 'transition'; node: string; tsMs: number; transition: Transition }
+  | { type: 'alarm'; node: string; tsMs: number; alarm: Alarm; raised: boolean }
+  | { type: 'notice'; node: string; tsMs: number; name: string; message: string }
+  | { type: 'resource'; node: string; tsMs: number; op: 'start' | 'stop' | 'monitor'; ok: boolean; running: boolean; reason: string; durationMs: number }
+  | { type: 'fence'; node: string; tsMs: number; target: string; confirmedOff: boolean; reason: string; durationMs: number };
+
+/** Log event names (the `event` field of a JSON log line). */
+export const LOG_EVENTS = {
+  started: 'daemon-started',
+  stopping: 'daemon-stopping',
+  transition: 'transition',
+  alarm: 'alarm',
+  notice: 'notice',
+  resource: 'resource',
+  fence: 'fence',
+  reject: 'heartbeat-rejected',
+  command: 'command',
+} as const;

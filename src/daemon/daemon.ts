@@ -1,0 +1,306 @@
+// The daemon binds the pure core to the world: UDP sockets, one timer, the
+// resource command, the fencer, the state directory and the control socket.
+// It makes no decisions. Order rules (as in etcd raft's Ready handling):
+// a persist is durable before any later start or fence of the same batch
+// runs; heartbeats and log lines go out at once and never wait for the disk.
+
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/types';
+import { toCoreConfig } from '../config/toCore';
+import { ClusterCore } from '../core/core';
+import type { CoreAction, CoreEvent, OperatorCommand, PersistedState } from '../core/types';
+import { encodeHeartbeat } from '../protocol/heartbeatCodec';
+import { loadKeyFile, type Keyring } from '../protocol/keyring';
+import { HeartbeatReceiver } from '../protocol/receiver';
+import { startControlServer, type ControlServer } from '../shell/control';
+import { createFenceDevice } from '../shell/fence/createDevice';
+import { Fencer } from '../shell/fence/fencer';
+import type { Logger } from '../shell/log';
+import { CommandResource } from '../shell/resource/commandResource';
+import { StateStore } from '../shell/state';
+import type { CommandReply, DaemonEvent, DaemonStatus, InjectArgs } from './contract';
+import { LOG_EVENTS } from './contract';
+import { validatePersisted } from './persisted';
+import { UdpTransport } from './transport';
+
+const COMMAND_TIMEOUT_MS = 5000;
+const FENCE_HISTORY_MAX_BYTES = 1024 * 1024;
+const CORE_STATE = 'core';
+
+export const monoMs = (): number => performance.now();
+export const wallMs = (): number => performance.timeOrigin + performance.now();
+
+export class Daemon {
+  private core!: ClusterCore;
+  private store!: StateStore;
+  private receiver!: HeartbeatReceiver;
+  private keyring!: Keyring;
+  private transport!: UdpTransport;
+  private control: ControlServer | null = null;
+  private readonly resource: CommandResource;
+  private readonly fencer: Fencer;
+  private timer: NodeJS.Timeout | null = null;
+  private effects: Promise<void> = Promise.resolve();
+  private readonly pendingCommands = new Map<number, (r: CommandReply) => void>();
+  private nextCmdId = 1;
+  private readonly startedMs = monoMs();
+  private finished = false;
+  private resolveDone!: (code: number) => void;
+  /** Resolves with the exit code once the daemon has stopped. */
+  readonly done = new Promise<number>((r) => (this.resolveDone = r));
+
+  constructor(
+    private readonly cfg: Config,
+    private readonly log: Logger,
+  ) {
+    this.resource = new CommandResource(cfg.resource, {
+      EDGE_HA_NODE: cfg.node.id,
+      EDGE_HA_PEER: cfg.peer.id,
+      EDGE_HA_STATE_DIR: cfg.stateDir,
+      EDGE_HA_RESOURCE: cfg.resource.name,
+      OCF_RESOURCE_INSTANCE: cfg.resource.name,
+    });
+    this.fencer = new Fencer({ devices: cfg.fencing.devices.map((d) => createFenceDevice(d)), timeoutMs: cfg.timeouts.fenceTimeoutMs });
+  }
+
+  /** Opens everything, then boots the core. Throws with a clear message if anything cannot be opened. */
+  async start(): Promise<void> {
+    const keys = await loadKeyFile(this.cfg.heartbeat.keyFile);
+    if (!keys.ok) throw new Error(keys.error);
+    this.keyring = keys.keyring;
+    this.store = await StateStore.open(this.cfg.stateDir);
+    const persisted = await this.store.load<PersistedState>(CORE_STATE, validatePersisted);
+    const incarnation = await this.store.nextIncarnation(Math.floor(Date.now() / 1000));
+    this.receiver = new HeartbeatReceiver({ clusterId: this.cfg.cluster.id, peerId: this.cfg.peer.id, keyring: this.keyring, nodeId: this.cfg.node.id });
+    this.core = new ClusterCore({ config: toCoreConfig(this.cfg), persisted, incarnation });
+    this.transport = new UdpTransport(this.cfg.heartbeat.paths, (i, data) => this.onDatagram(i, data), (path, message) => this.log.warn('heartbeat-path-error', { path, msg: message }));
+    await this.transport.open();
+    this.control = await startControlServer({
+      path: this.cfg.controlSocket,
+      handler: (cmd, args) => this.onControl(cmd, args),
+      onError: (err) => this.log.error('control-socket-error', { msg: err.message }),
+    });
+    this.log.info(LOG_EVENTS.started, {
+      msg: `edge-ha ${this.cfg.node.id} started in cluster ${this.cfg.cluster.id} (incarnation ${incarnation}, epoch ${persisted?.epoch ?? 0}, paths ${this.cfg.heartbeat.paths.map((p) => p.name).join(', ')})`,
+      pid: process.pid,
+      incarnation,
+    });
+    this.dispatch(this.core.boot(monoMs()));
+    this.scheduleTick();
+  }
+
+  /** SIGTERM/SIGINT: stop the resource, tell the peer, exit. A stuck stop cannot hold the process forever. */
+  shutdown(reason: string): void {
+    if (this.finished) return;
+    this.log.info(LOG_EVENTS.stopping, { msg: `shutting down (${reason})` });
+    const graceMs = this.cfg.resource.stopTimeoutMs + this.cfg.timeouts.shutdownLingerMs + 5000;
+    setTimeout(() => {
+      this.log.error('shutdown-timeout', { msg: `shutdown did not finish within ${graceMs} ms; exiting anyway` });
+      void this.finish(1);
+    }, graceMs).unref();
+    this.feed({ type: 'shutdown', nowMs: monoMs(), reason });
+  }
+
+  // ------------------------------------------------------------ event loop
+
+  private feed(ev: CoreEvent): void {
+    if (this.finished) return;
+    this.dispatch(this.core.handle(ev));
+    this.scheduleTick();
+  }
+
+  /** One timer, set to the core's next deadline. The tick runs in setImmediate so datagrams already queued are read first. */
+  private scheduleTick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.finished) return;
+    const at = this.core.nextWakeMs();
+    if (at === Infinity) return;
+    const delayMs = Math.max(0, at - monoMs());
+    this.timer = setTimeout(() => setImmediate(() => this.feed({ type: 'tick', nowMs: monoMs() })), delayMs);
+  }
+
+  private onDatagram(pathIndex: number, data: Buffer): void {
+    const path = this.cfg.heartbeat.paths[pathIndex];
+    if (!path || this.finished) return;
+    const now = monoMs();
+    const res = this.receiver.receive(data, pathIndex, wallMs());
+    if (!res.ok) {
+      if (res.log) this.log.warn(LOG_EVENTS.reject, { path: path.name, reason: res.reason, msg: res.detail });
+      return;
+    }
+    this.feed({ type: 'heartbeat', nowMs: now, path: path.name, hb: res.hb });
+  }
+
+  // ------------------------------------------------------------ actions
+
+  private dispatch(actions: CoreAction[]): void {
+    const ordered: CoreAction[] = [];
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send': {
+          const i = this.cfg.heartbeat.paths.findIndex((p) => p.name === a.path);
+          this.transport.send(i, encodeHeartbeat(a.hb, this.keyring.signing));
+          break;
+        }
+        case 'transition':
+          this.emit({ type: 'transition', node: this.cfg.node.id, tsMs: wallMs(), transition: a.transition });
+          break;
+        case 'alarm':
+          this.emit({ type: 'alarm', node: this.cfg.node.id, tsMs: wallMs(), alarm: a.alarm, raised: a.raised });
+          break;
+        case 'notice':
+          this.emit({ type: 'notice', node: this.cfg.node.id, tsMs: wallMs(), name: a.name, message: a.message });
+          break;
+        case 'commandResult':
+          this.pendingCommands.get(a.cmdId)?.({ ok: a.ok, message: a.message });
+          this.pendingCommands.delete(a.cmdId);
+          break;
+        default:
+          ordered.push(a);
+      }
+    }
+    if (ordered.length) this.effects = this.effects.then(() => this.runEffects(ordered)).catch((err: Error) => this.log.error('effect-error', { msg: err.stack ?? String(err) }));
+  }
+
+  private async runEffects(batch: CoreAction[]): Promise<void> {
+    let failed: string | null = null;
+    const skippedOpIds: number[] = [];
+    const skippedFenceIds: number[] = [];
+    for (const a of batch) {
+      switch (a.type) {
+        case 'persist':
+          if (failed) break;
+          try {
+            await this.store.save(CORE_STATE, a.state);
+          } catch (err) {
+            failed = (err as Error).message;
+            this.log.error('persist-failed', { msg: failed });
+          }
+          break;
+        case 'startResource':
+          if (failed) skippedOpIds.push(a.opId);
+          else this.runResource('start', a.opId, a.epoch);
+          break;
+        case 'stopResource':
+          this.runResource('stop', a.opId, null);
+          break;
+        case 'monitorResource':
+          this.runResource('monitor', a.opId, null);
+          break;
+        case 'fence':
+          if (failed) skippedFenceIds.push(a.fenceId);
+          else await this.runFence(a);
+          break;
+        case 'exit':
+          await this.finish(0);
+          return;
+        default:
+          break;
+      }
+    }
+    if (failed) this.feed({ type: 'persistFailed', nowMs: monoMs(), reason: failed, skippedOpIds, skippedFenceIds });
+  }
+
+  private runResource(op: 'start' | 'stop' | 'monitor', opId: number, epoch: number | null): void {
+    const env = epoch === null ? undefined : { EDGE_HA_EPOCH: String(epoch) };
+    void this.resource[op](env).then((r) => {
+      const ev: DaemonEvent = { type: 'resource', node: this.cfg.node.id, tsMs: wallMs(), op, ok: r.ok, running: r.running, reason: r.reason, durationMs: r.durationMs };
+      if (op !== 'monitor' || !r.ok || !r.running) this.emit(ev);
+      this.feed({ type: 'resourceResult', nowMs: monoMs(), opId, op, ok: r.ok, running: r.running, reason: r.reason });
+    });
+  }
+
+  /** The fence record is on disk (core state and history) before the device is touched. */
+  private async runFence(a: Extract<CoreAction, { type: 'fence' }>): Promise<void> {
+    const record = { fenceId: a.fenceId, target: a.target, targetIncarnation: a.targetIncarnation, action: this.cfg.fencing.action, reason: a.reason, requestedAt: new Date(wallMs()).toISOString() };
+    await this.store.appendJsonl('fence-history', { ...record, phase: 'requested' }, { maxBytes: FENCE_HISTORY_MAX_BYTES }).catch((err: Error) => this.log.error('fence-history-failed', { msg: err.message }));
+    this.log.warn(LOG_EVENTS.fence, { phase: 'fired', target: a.target, msg: a.reason });
+    void this.fencer.fence(a.target, this.cfg.fencing.action).then(async (o) => {
+      this.emit({ type: 'fence', node: this.cfg.node.id, tsMs: wallMs(), target: a.target, confirmedOff: o.confirmedOff, reason: o.reason, durationMs: o.durationMs });
+      await this.store
+        .appendJsonl('fence-history', { ...record, phase: 'finished', result: o.confirmedOff ? 'confirmed' : 'failed', device: o.device, detail: o.reason, durationMs: Math.round(o.durationMs), attempts: o.attempts }, { maxBytes: FENCE_HISTORY_MAX_BYTES })
+        .catch((err: Error) => this.log.error('fence-history-failed', { msg: err.message }));
+      this.feed({ type: 'fenceResult', nowMs: monoMs(), fenceId: a.fenceId, confirmedOff: o.confirmedOff, device: o.device ?? undefined, reason: o.reason });
+    });
+  }
+
+  private emit(ev: DaemonEvent): void {
+    const { type, node: _node, ...rest } = ev;
+    void _node;
+    if (type === 'transition') {
+      const t = ev.transition;
+      this.log.warn(LOG_EVENTS.transition, { from: t.from, to: t.to, epoch: t.epoch, reason: t.reason, tsMs: ev.tsMs, msg: `${t.from} -> ${t.to} (epoch ${t.epoch}): ${t.reason}` });
+    } else if (type === 'alarm') {
+      const level = ev.raised ? (ev.alarm.severity === 'critical' ? 'error' : 'warn') : 'info';
+      this.log.log(level, LOG_EVENTS.alarm, { id: ev.alarm.id, severity: ev.alarm.severity, raised: ev.raised, tsMs: ev.tsMs, msg: `${ev.raised ? 'RAISED' : 'cleared'} ${ev.alarm.id}: ${ev.alarm.message}` });
+    } else if (type === 'notice') {
+      this.log.info(LOG_EVENTS.notice, { name: ev.name, tsMs: ev.tsMs, msg: ev.message });
+    } else {
+      this.log.info(type === 'resource' ? LOG_EVENTS.resource : LOG_EVENTS.fence, { ...rest, msg: 'reason' in ev ? ev.reason : '' });
+    }
+    try {
+      this.control?.broadcast(ev);
+    } catch (err) {
+      this.log.error('broadcast-failed', { msg: (err as Error).message });
+    }
+  }
+
+  // ------------------------------------------------------------ control socket
+
+  private async onControl(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    switch (cmd) {
+      case 'status':
+        return this.status();
+      case 'standby':
+      case 'online':
+      case 'maintenance':
+      case 'switchover':
+      case 'force-start':
+        return this.command({ kind: cmd });
+      case 'inject':
+        if (!this.cfg.testing.faultInjection) throw new Error('fault injection is disabled on this node (testing.faultInjection: false)');
+        return { ok: true, message: this.transport.inject(args as unknown as InjectArgs) };
+      case 'fence-history':
+        return this.store.readJsonl('fence-history', { limit: Number(args.limit ?? 100) || 100 });
+      default:
+        throw new Error(`unknown command "${cmd}" (status, standby, online, maintenance, switchover, force-start, fence-history, watch${this.cfg.testing.faultInjection ? ', inject' : ''})`);
+    }
+  }
+
+  private command(command: OperatorCommand): Promise<CommandReply> {
+    const cmdId = this.nextCmdId++;
+    const reply = new Promise<CommandReply>((resolve) => {
+      this.pendingCommands.set(cmdId, resolve);
+      setTimeout(() => {
+        if (this.pendingCommands.delete(cmdId)) resolve({ ok: false, message: `no answer from the core within ${COMMAND_TIMEOUT_MS} ms` });
+      }, COMMAND_TIMEOUT_MS).unref();
+    });
+    this.log.info(LOG_EVENTS.command, { command: command.kind, msg: `operator command: ${command.kind}` });
+    this.feed({ type: 'command', nowMs: monoMs(), cmdId, command });
+    return reply;
+  }
+
+  status(): DaemonStatus {
+    return {
+      core: this.core.status(monoMs()),
+      pid: process.pid,
+      uptimeMs: Math.round(monoMs() - this.startedMs),
+      clusterId: this.cfg.cluster.id,
+      resourceName: this.cfg.resource.name,
+      rejects: Object.fromEntries(Object.entries(this.receiver.counters()).filter(([k, v]) => k !== 'accepted' && v > 0)),
+      paths: this.transport.counters(),
+      faultInjection: this.cfg.testing.faultInjection,
+    };
+  }
+
+  private async finish(code: number): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.transport?.close();
+    await this.control?.close().catch(() => undefined);
+    this.log.info('daemon-stopped', { msg: 'stopped', code });
+    this.resolveDone(code);
+  }
+}
