@@ -68,6 +68,8 @@ export class ClusterCore {
   private out: CoreAction[] = [];
   protected readonly alarms = new AlarmBook((a) => this.out.push(a));
   private readonly transitions: Transition[] = [];
+  private readonly minIntervalMs: number;
+  private readonly stallThresholdMs: number;
   private bootMs = 0;
   private lastEventMs: number | null = null;
   private suspendLossUntilMs = 0;
@@ -88,6 +90,8 @@ export class ClusterCore {
   /** Stop the resource, then hand over: set by switchover, standby mode, bad health. */
   private handoffPending = false;
   private forceStart = false;
+  /** A stop failed: the resource state is unknown, so nothing is started or stopped until `online`. */
+  private stopFailed = false;
   private leaveDeadlineMs = Infinity;
   private startupAlarmed = false;
   /** First time the peer was heard saying it is fencing us while not hearing us. */
@@ -96,6 +100,10 @@ export class ClusterCore {
   constructor(init: CoreInit) {
     this.cfg = init.config;
     this.paths = init.config.paths.map((p, i) => new PathTracker(p, i));
+    this.minIntervalMs = Math.min(...this.paths.map((p) => p.intervalMs));
+    // A gap in our own events longer than this means we stalled. It must stay below the
+    // shortest detection time, or a stall could end in a loss judged on stale silence.
+    this.stallThresholdMs = Math.min(2.5 * this.minIntervalMs, 0.75 * Math.min(...this.paths.map((p) => p.timeoutMs)));
     this.epoch = init.persisted?.epoch ?? 0;
     this.incarnation = init.incarnation;
     this.lastFence = init.persisted?.lastFence;
@@ -164,7 +172,10 @@ export class ClusterCore {
     if (this.role === 'waiting' && !this.startupAlarmed) t = Math.min(t, this.bootMs + this.cfg.startupWaitMs);
     if (this.suspendLossUntilMs > now) t = Math.min(t, this.suspendLossUntilMs);
     // While a resource operation runs, its result (not time) moves things on.
-    if (this.role === 'active' && !this.resourceOp) t = Math.min(t, this.nextMonitorMs, this.restartAtMs);
+    if (this.role === 'active' && !this.resourceOp && !this.stopFailed) {
+      t = Math.min(t, this.nextMonitorMs);
+      if (this.mode === 'normal') t = Math.min(t, this.restartAtMs);
+    }
     if (this.role === 'leaving') t = Math.min(t, this.leaveDeadlineMs);
     if (this.switchoverRequestUntilMs > now) t = Math.min(t, this.switchoverRequestUntilMs);
     if (this.peerFencingSinceMs !== null && this.fence.kind === 'idle' && this.role === 'active' && this.peer.lostAtMs === null) {
@@ -212,8 +223,7 @@ export class ClusterCore {
   /** A process that was paused (SIGSTOP, VM freeze, long GC) must not judge the peer on stale silence. */
   private guardStall(now: number): void {
     const last = this.lastEventMs ?? now;
-    const minInterval = Math.min(...this.paths.map((p) => p.intervalMs));
-    if (now - last > 2.5 * minInterval) this.suspendLossUntilMs = Math.max(this.suspendLossUntilMs, now + 2 * minInterval);
+    if (now - last > this.stallThresholdMs) this.suspendLossUntilMs = Math.max(this.suspendLossUntilMs, now + 2 * this.minIntervalMs);
     this.lastEventMs = Math.max(last, now);
   }
 
@@ -244,6 +254,7 @@ export class ClusterCore {
     if (prev && hb.incarnation === prev.incarnation && hb.seq <= prev.seq) return;
     const wasLost = this.peer.lostAtMs !== null;
     this.peer.offConfirmed = false;
+    this.peer.maxEpochSeen = Math.max(this.peer.maxEpochSeen, hb.epoch);
     this.peer.hb = hb;
     this.peer.lostAtMs = null;
     if (!this.peer.everSeen) {
@@ -365,6 +376,8 @@ export class ClusterCore {
         'critical',
         `${this.cfg.peerId} not seen for ${Math.round(waited)} ms since start-up (wait_for_all): staying standby. If ${this.cfg.peerId} is really down, run \`edge-ha force-start\` (it fences ${this.cfg.peerId} first)`,
       );
+    } else if (this.mode !== 'normal') {
+      this.alarms.raise('waiting-for-peer', 'critical', `${this.cfg.peerId} not seen for ${Math.round(waited)} ms since start-up; this node is in ${this.mode} mode, so it will not fence or take over`);
     } else {
       this.setRole(now, 'fencing', `${this.cfg.peerId} not seen for ${Math.round(waited)} ms since start-up and wait_for_all is off; fencing it`);
       this.startFencing(now, this.cfg.fenceDelayMs, null);
@@ -374,12 +387,16 @@ export class ClusterCore {
   private evaluateStandby(now: number): void {
     // Just back from a stall, the queued heartbeats may come from a peer life that
     // has since ended (a handoff it no longer stands by): take nothing until fresh.
-    // A fence fired while this node still owned the service is driven to its result.
+    // A fence started while this node still owned the service is driven to its result.
+    if (this.fence.kind !== 'idle' && this.peer.lostAtMs !== null && !this.peer.offConfirmed) {
+      this.setRole(now, 'fencing', `${this.cfg.peerId} is still lost; continuing to fence it`);
+      return this.evaluateFencing(now);
+    }
     if (this.fence.kind === 'inflight') this.driveFence(now);
     else if (this.fence.kind !== 'idle' && this.peer.lostAtMs === null) this.fence = { kind: 'idle' };
     if (now < this.suspendLossUntilMs) return;
     if (this.peer.lostAtMs !== null) {
-      if (this.peer.leftCleanly && this.peer.handsOff) this.takeOver(now, 'handoff', `${this.cfg.peerId} left and handed the service over`);
+      if (this.peer.leftCleanly && this.peer.handsOff && this.eligible()) this.takeOver(now, 'handoff', `${this.cfg.peerId} left and handed the service over`);
       return;
     }
     const p = this.peer;
@@ -489,9 +506,11 @@ export class ClusterCore {
 
   private manageOwnedResource(now: number): void {
     if (this.resourceOp) return;
+    if (this.stopFailed) return; // nothing automatic until an operator has looked (`online`)
     const wantsOut = this.handoffPending || !this.eligible();
     if (wantsOut && this.peer.lostAtMs === null && this.peer.eligible && !this.handoffPending) {
       this.beginHandoff(now, this.notEligibleReason());
+      return;
     }
     if (this.handoffPending) {
       if (this.resource === 'stopped') return this.completeHandoff(now);
@@ -502,6 +521,7 @@ export class ClusterCore {
       return this.stopResource('handoff', `stopping ${this.cfg.nodeId}'s resource for the handoff to ${this.cfg.peerId}`);
     }
     if (this.mode === 'standby') {
+      this.restartAtMs = Infinity;
       if (this.resource === 'running' || this.resource === 'failed') this.stopResource('demote', `standby mode and ${this.cfg.peerId} cannot take over: stopping the service`);
       this.alarms.raise('service-down', 'critical', `service stopped: ${this.cfg.nodeId} is in standby mode and ${this.peer.whyNotEligible(this.cfg.peerId)}`);
       return;
@@ -539,7 +559,7 @@ export class ClusterCore {
 
   /** Take the service: bump and persist the epoch, then start the resource (the shell runs them in that order). */
   protected takeOver(now: number, cause: StartCause, reason: string): void {
-    this.epoch = Math.max(this.epoch, this.peer.hb?.epoch ?? 0) + 1;
+    this.epoch = Math.max(this.epoch, this.peer.maxEpochSeen) + 1;
     this.handoff = false;
     this.refuse = false;
     this.switchoverRequestUntilMs = 0;
@@ -550,6 +570,7 @@ export class ClusterCore {
   }
 
   private startResource(now: number, cause: StartCause, reason: string): void {
+    if (this.role !== 'active' || this.mode === 'maintenance') return; // only the owner runs the resource
     this.persist();
     this.restartAtMs = Infinity;
     this.resource = 'starting';
@@ -570,6 +591,13 @@ export class ClusterCore {
     const op = this.resourceOp;
     if (!op || op.opId !== ev.opId) return; // a stale result
     this.resourceOp = null;
+    if (this.mode === 'maintenance') {
+      // Record what happened; act on nothing until the operator says `online` (which probes again).
+      if (op.op === 'stop') this.resource = ev.ok ? 'stopped' : 'failed';
+      else if (op.op === 'start') this.resource = ev.ok ? 'running' : 'failed';
+      else this.resource = !ev.ok ? 'failed' : ev.running ? 'running' : 'stopped';
+      return;
+    }
     if (op.op === 'start') {
       this.alarms.clear('persist-failed'); // the start ran, so the write before it was durable
       if (ev.ok) {
@@ -595,6 +623,7 @@ export class ClusterCore {
   private onStopped(now: number, purpose: StopPurpose, ok: boolean, reason: string): void {
     if (!ok) {
       this.resource = 'failed';
+      this.stopFailed = true;
       this.handoffPending = false;
       this.alarms.raise('stop-failed', 'critical', `could not stop the resource (${reason}); its state is unknown, so ${this.cfg.nodeId} keeps it and ${this.cfg.peerId} will not take over. Fix it by hand, then run \`edge-ha online\``);
       return;
@@ -603,7 +632,11 @@ export class ClusterCore {
     this.alarms.clear('stop-failed');
     if (purpose !== 'boot') this.note('resource-stopped', `resource stopped on ${this.cfg.nodeId} (${purpose})`);
     if (this.role === 'leaving') this.leaveDeadlineMs = now + this.cfg.shutdownLingerMs;
-    else if (this.handoffPending && this.role === 'active') this.completeHandoff(now);
+    else if (this.handoffPending && this.role === 'active') {
+      // The peer may have died or changed its mind while we were stopping: then keep the service.
+      if (this.peer.lostAtMs === null && this.peer.eligible && !this.stopFailed) this.completeHandoff(now);
+      else this.handoffPending = false;
+    }
     else if (purpose === 'cleanup' && this.role === 'active') this.restartAtMs = now + this.cfg.restartDelayMs;
   }
 
@@ -744,6 +777,9 @@ export class ClusterCore {
         const wasMaint = this.mode === 'maintenance';
         this.setMode('normal');
         this.alarms.clear('stop-failed');
+        this.stopFailed = false;
+        // A loss handled while in standby mode did nothing: judge it again now.
+        if (this.peer.lostAtMs !== null && !this.peer.offConfirmed && !this.peer.leftCleanly) this.peer.lostAtMs = null;
         if (this.resource === 'failed' || wasMaint) this.probeResource();
         return reply(true, `${this.cfg.nodeId} is online`);
       }
@@ -751,6 +787,7 @@ export class ClusterCore {
         return this.commandSwitchover(now, reply);
       case 'force-start':
         if (this.role !== 'waiting') return reply(false, `force-start is only for a node waiting for its peer at start-up (this node is ${this.role})`);
+        if (this.mode !== 'normal') return reply(false, `${this.cfg.nodeId} is in ${this.mode} mode; run \`edge-ha online\` first`);
         this.forceStart = true;
         return reply(true, `fencing ${this.cfg.peerId}, then starting the service`);
     }

@@ -13,6 +13,8 @@ export class PeerView {
   heardAfterFence = 0;
   /** A fence confirmed the peer powered off, and it has not been heard since. */
   offConfirmed = false;
+  /** Highest epoch the peer ever announced; survives markFenced so a fenced takeover still goes above it. */
+  maxEpochSeen = 0;
   /** Monotonic time the peer was declared lost (all paths silent); null while heard. */
   lostAtMs: number | null = null;
 
