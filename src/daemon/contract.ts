@@ -18,7 +18,11 @@ export type ControlCommand =
   | 'watch';
 
 export interface InjectArgs {
-  /** `cut`: drop every heartbeat in and out; `loss`: drop this fraction at random; `heal`: stop dropping. */
+  /**
+   * What this node does with heartbeats ARRIVING on the path: `cut` drops all, `loss` drops this
+   * fraction at random, `heal` stops dropping. Inject on both nodes for a symmetric fault, on one
+   * node for an asymmetric one.
+   */
   action: 'cut' | 'loss' | 'heal';
   /** A path name, or `all`. */
   path: string;
@@ -29,7 +33,7 @@ export interface InjectArgs {
 export interface PathCounters {
   sent: number;
   received: number;
-  /** Dropped by fault injection (tests and demos only). */
+  /** Arriving heartbeats dropped by fault injection (tests and demos only). */
   injectedDrops: number;
 }
 

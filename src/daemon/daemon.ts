@@ -40,6 +40,8 @@ export class Daemon {
   private readonly resource: CommandResource;
   private readonly fencer: Fencer;
   private timer: NodeJS.Timeout | null = null;
+  /** Deadline the armed timer fires for (NaN: none armed or it already fired). */
+  private timerAtMs = NaN;
   private effects: Promise<void> = Promise.resolve();
   private readonly pendingCommands = new Map<number, (r: CommandReply) => void>();
   private nextCmdId = 1;
@@ -111,13 +113,19 @@ export class Daemon {
 
   /** One timer, set to the core's next deadline. The tick runs in setImmediate so datagrams already queued are read first. */
   private scheduleTick(): void {
+    const at = this.finished ? Infinity : this.core.nextWakeMs();
+    // Most datagrams leave the next deadline where it was: keep the armed timer (no churn per packet).
+    if (at === this.timerAtMs) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.finished) return;
-    const at = this.core.nextWakeMs();
+    this.timerAtMs = at;
     if (at === Infinity) return;
     const delayMs = Math.max(0, at - monoMs());
-    this.timer = setTimeout(() => setImmediate(() => this.feed({ type: 'tick', nowMs: monoMs() })), delayMs);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAtMs = NaN;
+      setImmediate(() => this.feed({ type: 'tick', nowMs: monoMs() }));
+    }, delayMs);
   }
 
   private onDatagram(pathIndex: number, data: Buffer): void {

@@ -1,0 +1,185 @@
+// `edge-ha pair`: the simulated pair of `npm start`. Prepares the run
+// directory, starts the supervisor, then runs the live view (terminal) or
+// script mode (anything else) until quit, EOF, or a signal, and stops
+// everything it started.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReadStream, WriteStream } from 'node:tty';
+import { COMMAND_SUMMARY } from './commands';
+import { printable } from './format';
+import { findRepoRoot } from './repoRoot';
+import { prepareRunDir } from './runDir';
+import { printEvents, runScript } from './script';
+import { PairSupervisor, type PairSupervisorOptions } from './supervisor';
+import { restoreTerminal, runView } from './view';
+
+export const PAIR_USAGE = `Usage: edge-ha pair [options]
+
+Runs a simulated edge-ha pair on this machine: two daemons on loopback
+(node-a on 127.0.0.1, node-b on 127.0.0.2, configs from examples/pair/),
+a simulated power switch that really kills (off) and restarts (on) the
+fenced node, and a demo resource (examples/pair/demo-service.sh).
+
+On a terminal it shows a live view of both nodes. Keys:
+  c  crash the active node        f  freeze the active node for 5 s
+  x  cut the crossover path       a  cut all heartbeat paths
+  h  heal all paths               s  switch over to the other node
+  q  quit (Ctrl-C too)
+
+Otherwise it reads commands from stdin, one per line:
+  crash a|b|active     freeze a|b|active [seconds]     cut crossover|lan|all
+  heal     switchover     status     sleep <seconds>     quit (EOF too)
+and prints one line per transition, fence, power change and command reply.
+
+Options:
+  --json           script mode: print JSON objects, one per line, each with
+                   t (ms since start), node, role, epoch, reason and type
+  --port-base N    move the pair's ports to N (crossover), N+1 (lan) and
+                   N+2 (power switch); default: the ports of examples/pair
+  --run-dir DIR    configs, state and control sockets of both nodes go here
+                   (default: <repo>/.run/pair)
+  -h, --help       show this help and exit
+`;
+
+export interface PairArgs {
+  json: boolean;
+  help: boolean;
+  portBase?: number;
+  runDir?: string;
+}
+
+export type ParsedPairArgs = { ok: true; args: PairArgs } | { ok: false; error: string };
+
+export function parsePairArgs(argv: readonly string[]): ParsedPairArgs {
+  const args: PairArgs = { json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq === -1 ? raw : raw.slice(0, eq);
+    const takeValue = (): string | null => (eq !== -1 ? raw.slice(eq + 1) : (argv[++i] ?? null));
+    if (flag === '--json' && eq === -1) args.json = true;
+    else if ((flag === '--help' || flag === '-h') && eq === -1) args.help = true;
+    else if (flag === '--port-base') {
+      const value = takeValue();
+      if (value === null || !/^[0-9]{1,5}$/.test(value)) {
+        return { ok: false, error: `--port-base: expected a port number, got ${JSON.stringify(value ?? '')}` };
+      }
+      args.portBase = Number(value);
+    } else if (flag === '--run-dir') {
+      const value = takeValue();
+      if (value === null || value === '') return { ok: false, error: '--run-dir: expected a directory' };
+      args.runDir = value;
+    } else {
+      return { ok: false, error: `unknown option ${JSON.stringify(raw)}` };
+    }
+  }
+  return { ok: true, args };
+}
+
+export interface PairIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  /** Real runs: SIGINT/SIGTERM/SIGHUP stop the pair, and a crash restores the terminal. */
+  handleSignals: boolean;
+  /** Tests: a stand-in daemon. */
+  daemonArgv?: PairSupervisorOptions['daemonArgv'];
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export function runPair(argv: string[]): Promise<number> {
+  return runPairWith(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, handleSignals: true });
+}
+
+export async function runPairWith(argv: readonly string[], io: PairIo): Promise<number> {
+  const say = (text: string): void => void io.stderr.write(`edge-ha pair: ${text}\n`);
+  const parsed = parsePairArgs(argv);
+  if (!parsed.ok) {
+    say(`${parsed.error}\nRun \`edge-ha pair --help\` for the options.`);
+    return 2;
+  }
+  const args = parsed.args;
+  if (args.help) {
+    io.stdout.write(PAIR_USAGE);
+    return 0;
+  }
+  const repoRoot = findRepoRoot();
+  if (repoRoot === null) return (say(`cannot find the edge-ha checkout above ${__dirname}`), 1);
+  if (io.daemonArgv === undefined && !existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
+    return (say('edge-ha is not built yet; run `npm run build` first (`npm start` does it for you)'), 1);
+  }
+  const prepared = await prepareRunDir({
+    exampleDir: join(repoRoot, 'examples', 'pair'),
+    runDir: args.runDir ?? join(repoRoot, '.run', 'pair'),
+    portBase: args.portBase,
+  });
+  if (!prepared.ok) return (say(prepared.error), 1);
+  const sup = new PairSupervisor({ layout: prepared.layout, repoRoot, daemonArgv: io.daemonArgv });
+  return runStarted(sup, args, io, prepared.layout.runDir, say);
+}
+
+async function runStarted(sup: PairSupervisor, args: PairArgs, io: PairIo, runDir: string, say: (t: string) => void): Promise<number> {
+  let stopNow: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => (stopNow = resolve));
+  const tty = io.stdin.isTTY === true && io.stdout.isTTY === true && !args.json;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!tty) say(`${signal}: stopping both nodes`);
+    stopNow();
+  };
+  const onFatal = (err: unknown): void => {
+    if (tty) restoreTerminal(io.stdin as ReadStream, io.stdout as WriteStream);
+    say(`internal error, stopping everything: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void sup.stop().finally(() => process.exit(1));
+  };
+  if (io.handleSignals) {
+    for (const s of SIGNALS) process.on(s, onSignal);
+    process.on('uncaughtException', onFatal);
+    process.on('unhandledRejection', onFatal);
+  }
+  // A reader that went away (`| head`) ends the run rather than the process.
+  const onOutputError = (): void => stopNow();
+  io.stdout.on('error', onOutputError);
+  let unprint: () => void = () => undefined;
+  try {
+    try {
+      await sup.start();
+    } catch (e) {
+      say((e as Error).message);
+      return 1;
+    }
+    if (tty) {
+      // tty is true only when both are terminals.
+      await runView(sup, { input: io.stdin as ReadStream, output: io.stdout as WriteStream, stopSignal });
+    } else {
+      say(`${sup.nodeIds.join(' and ')} are starting (run dir ${runDir}).`);
+      say(`commands on stdin, one per line: ${COMMAND_SUMMARY}. EOF or quit stops everything.`);
+      const writeLine = (line: string): void => void io.stdout.write(`${line}\n`);
+      unprint = printEvents(sup, { json: args.json, writeLine });
+      await runScript(sup, { input: io.stdin, writeLine, json: args.json, stopSignal });
+    }
+    return 0;
+  } finally {
+    await sup.stop();
+    unprint();
+    if (tty) printSummary(sup, io);
+    if (io.handleSignals) {
+      for (const s of SIGNALS) process.removeListener(s, onSignal);
+      process.removeListener('uncaughtException', onFatal);
+      process.removeListener('unhandledRejection', onFatal);
+    }
+    io.stdout.removeListener('error', onOutputError);
+    // Script mode reads stdin; stop holding it so the process can exit.
+    if (!tty && 'pause' in io.stdin) io.stdin.pause();
+  }
+}
+
+function printSummary(sup: PairSupervisor, io: PairIo): void {
+  const all = sup.snapshot().flatMap((node) => node.transitions.map((t) => ({ ...t, node: node.id })));
+  const lines = ['edge-ha pair stopped; no process of it is left running. Last transitions:'];
+  for (const t of all.sort((x, y) => x.tMs - y.tMs)) {
+    lines.push(`  t=${Math.round(t.tMs)}ms ${t.node} ${t.from} -> ${t.to} (epoch ${t.epoch}): ${printable(t.reason)}`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+}
