@@ -1,19 +1,9 @@
 // GUI_GET_INFO_P (0x22) reply: sGUI_PHY_DRV, 128 bytes (arcmsr_spec.rst).
 // The device-state byte's values are not in the reference, so it stays raw.
 
-import {
-  type ArecaScsiAttr,
-  type Decoded,
-  needBytes,
-  readScsiAttr,
-  readText,
-  readU64Pair,
-  writeScsiAttr,
-  writeText,
-  writeU64Pair,
-  writeU8,
-} from './bytes';
+import type { ArecaScsiAttr, Decoded } from './bytes';
 import { ARECA_NO_RAID_SET } from './constants';
+import { decodeStruct, encodeStruct, scsiAttr, text, u64Pair, u8, u8OrNull, type StructSpec } from './fields';
 
 export interface ArecaDiskInfo {
   model: string;
@@ -34,54 +24,28 @@ export interface ArecaDiskInfo {
 
 export const DISK_INFO_BYTES = 128;
 
-const OFF = {
-  model: 0,
-  serial: 40,
-  firmware: 60,
-  capacity: 68,
-  deviceState: 76,
-  pioMode: 77,
-  currentUdmaMode: 78,
-  udmaMode: 79,
-  driveSelect: 80,
-  raidNumber: 81,
-  scsi: 82,
-} as const;
+const STRUCT: StructSpec<ArecaDiskInfo> = {
+  name: 'sGUI_PHY_DRV',
+  bytes: DISK_INFO_BYTES,
+  layout: {
+    model: text(0, 40),
+    serialNumber: text(40, 20),
+    firmwareRev: text(60, 8),
+    capacityBlocks: u64Pair(68),
+    deviceStateRaw: u8(76),
+    pioMode: u8(77),
+    currentUdmaMode: u8(78),
+    udmaMode: u8(79),
+    driveSelect: u8(80),
+    raidSetNumber: u8OrNull(81, ARECA_NO_RAID_SET),
+    scsi: scsiAttr(82),
+  },
+};
 
 export function decodeDiskInfo(data: Uint8Array): Decoded<ArecaDiskInfo> {
-  const short = needBytes(data, DISK_INFO_BYTES, 'sGUI_PHY_DRV');
-  if (short !== null) return { ok: false, error: short };
-  const raid = data[OFF.raidNumber];
-  return {
-    ok: true,
-    value: {
-      model: readText(data, OFF.model, 40),
-      serialNumber: readText(data, OFF.serial, 20),
-      firmwareRev: readText(data, OFF.firmware, 8),
-      capacityBlocks: readU64Pair(data, OFF.capacity),
-      deviceStateRaw: data[OFF.deviceState],
-      pioMode: data[OFF.pioMode],
-      currentUdmaMode: data[OFF.currentUdmaMode],
-      udmaMode: data[OFF.udmaMode],
-      driveSelect: data[OFF.driveSelect],
-      raidSetNumber: raid === ARECA_NO_RAID_SET ? null : raid,
-      scsi: readScsiAttr(data, OFF.scsi),
-    },
-  };
+  return decodeStruct(data, STRUCT);
 }
 
 export function encodeDiskInfo(info: ArecaDiskInfo): Buffer {
-  const buf = Buffer.alloc(DISK_INFO_BYTES);
-  writeText(buf, OFF.model, 40, info.model);
-  writeText(buf, OFF.serial, 20, info.serialNumber);
-  writeText(buf, OFF.firmware, 8, info.firmwareRev);
-  writeU64Pair(buf, OFF.capacity, info.capacityBlocks);
-  writeU8(buf, OFF.deviceState, info.deviceStateRaw);
-  writeU8(buf, OFF.pioMode, info.pioMode);
-  writeU8(buf, OFF.currentUdmaMode, info.currentUdmaMode);
-  writeU8(buf, OFF.udmaMode, info.udmaMode);
-  writeU8(buf, OFF.driveSelect, info.driveSelect);
-  writeU8(buf, OFF.raidNumber, info.raidSetNumber ?? ARECA_NO_RAID_SET);
-  writeScsiAttr(buf, OFF.scsi, info.scsi);
-  return buf;
+  return encodeStruct(STRUCT, info);
 }

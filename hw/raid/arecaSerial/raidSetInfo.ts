@@ -1,7 +1,8 @@
 // GUI_GET_INFO_R (0x20) reply: sGUI_RAIDSET, 128 bytes (arcmsr_spec.rst).
 // The meaning of the raid-state byte is not documented, so it stays raw.
 
-import { type Decoded, needBytes, readBytes, readText, readU32, readU64Pair, writeBytes, writeText, writeU32, writeU64Pair, writeU8 } from './bytes';
+import { type Decoded, needBytes, readBytes, writeBytes, writeU8 } from './bytes';
+import { readLayout, text, u32, u32Array, u64Pair, u8, writeLayout, type Layout } from './fields';
 
 export interface ArecaRaidSetInfo {
   name: string;
@@ -24,43 +25,41 @@ const DEV_ARRAY_ENTRIES = 32;
 const VOLUME_LIST_ENTRIES = 16;
 const RAW_STRIPES = 8;
 
-const OFF = {
-  name: 0,
-  capacity: 16,
-  failMask: 24,
-  devArray: 28,
-  memberDevices: 60,
-  newMemberDevices: 61,
-  state: 62,
-  volumes: 63,
-  volumeList: 64,
-  freeSegments: 83,
-  rawStripes: 84,
-} as const;
+// The member and volume lists are counted arrays (a count byte says how many
+// entries of a fixed array are used), so they are read and written by hand
+// below; everything else is a plain field.
+const DEV_ARRAY_OFFSET = 28;
+const MEMBER_COUNT_OFFSET = 60;
+const VOLUME_COUNT_OFFSET = 63;
+const VOLUME_LIST_OFFSET = 64;
+
+const LAYOUT: Layout<Omit<ArecaRaidSetInfo, 'memberDisks' | 'volumes'>> = {
+  name: text(0, 16),
+  capacityBlocks: u64Pair(16),
+  failMask: u32(24),
+  newMemberDevices: u8(61),
+  stateRaw: u8(62),
+  freeSegments: u8(83),
+  rawStripes: u32Array(84, RAW_STRIPES),
+};
 
 export function decodeRaidSetInfo(data: Uint8Array): Decoded<ArecaRaidSetInfo> {
   const short = needBytes(data, RAID_SET_INFO_BYTES, 'sGUI_RAIDSET');
   if (short !== null) return { ok: false, error: short };
-  const members = data[OFF.memberDevices];
+  const members = data[MEMBER_COUNT_OFFSET];
   if (members > DEV_ARRAY_ENTRIES) {
     return { ok: false, error: `sGUI_RAIDSET says ${members} member devices; the device array holds ${DEV_ARRAY_ENTRIES}` };
   }
-  const volumes = data[OFF.volumes];
+  const volumes = data[VOLUME_COUNT_OFFSET];
   if (volumes > VOLUME_LIST_ENTRIES) {
     return { ok: false, error: `sGUI_RAIDSET says ${volumes} volumes; the volume list holds ${VOLUME_LIST_ENTRIES}` };
   }
   return {
     ok: true,
     value: {
-      name: readText(data, OFF.name, 16),
-      capacityBlocks: readU64Pair(data, OFF.capacity),
-      failMask: readU32(data, OFF.failMask),
-      memberDisks: readBytes(data, OFF.devArray, members),
-      newMemberDevices: data[OFF.newMemberDevices],
-      stateRaw: data[OFF.state],
-      volumes: readBytes(data, OFF.volumeList, volumes),
-      freeSegments: data[OFF.freeSegments],
-      rawStripes: Array.from({ length: RAW_STRIPES }, (_, i) => readU32(data, OFF.rawStripes + 4 * i)),
+      ...readLayout(data, LAYOUT),
+      memberDisks: readBytes(data, DEV_ARRAY_OFFSET, members),
+      volumes: readBytes(data, VOLUME_LIST_OFFSET, volumes),
     },
   };
 }
@@ -70,16 +69,10 @@ export function encodeRaidSetInfo(info: ArecaRaidSetInfo): Buffer {
   const buf = Buffer.alloc(RAID_SET_INFO_BYTES);
   const members = info.memberDisks.slice(0, DEV_ARRAY_ENTRIES);
   const volumes = info.volumes.slice(0, VOLUME_LIST_ENTRIES);
-  writeText(buf, OFF.name, 16, info.name);
-  writeU64Pair(buf, OFF.capacity, info.capacityBlocks);
-  writeU32(buf, OFF.failMask, info.failMask);
-  writeBytes(buf, OFF.devArray, DEV_ARRAY_ENTRIES, members);
-  writeU8(buf, OFF.memberDevices, members.length);
-  writeU8(buf, OFF.newMemberDevices, info.newMemberDevices);
-  writeU8(buf, OFF.state, info.stateRaw);
-  writeU8(buf, OFF.volumes, volumes.length);
-  writeBytes(buf, OFF.volumeList, VOLUME_LIST_ENTRIES, volumes);
-  writeU8(buf, OFF.freeSegments, info.freeSegments);
-  info.rawStripes.slice(0, RAW_STRIPES).forEach((v, i) => writeU32(buf, OFF.rawStripes + 4 * i, v));
+  writeLayout(buf, LAYOUT, info);
+  writeBytes(buf, DEV_ARRAY_OFFSET, DEV_ARRAY_ENTRIES, members);
+  writeU8(buf, MEMBER_COUNT_OFFSET, members.length);
+  writeU8(buf, VOLUME_COUNT_OFFSET, volumes.length);
+  writeBytes(buf, VOLUME_LIST_OFFSET, VOLUME_LIST_ENTRIES, volumes);
   return buf;
 }

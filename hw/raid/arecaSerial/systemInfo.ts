@@ -2,21 +2,8 @@
 // Units of the cache/memory/speed fields are not documented; they are kept
 // as the raw numbers.
 
-import {
-  type Decoded,
-  needBytes,
-  readBytes,
-  readIp,
-  readMac,
-  readText,
-  readU32,
-  writeBytes,
-  writeIp,
-  writeMac,
-  writeText,
-  writeU32,
-  writeU8,
-} from './bytes';
+import { readBytes, writeBytes, type Decoded } from './bytes';
+import { decodeStruct, encodeStruct, ip, mac, text, u32, u8, type Field, type StructSpec } from './fields';
 
 /** sCOM_ATTR, 5 bytes. baudRate is the index 0..7 = 1200..115200. */
 export interface ArecaComAttr {
@@ -68,70 +55,60 @@ export interface ArecaSystemInfo {
 
 export const SYSTEM_INFO_BYTES = 256;
 
-const OFF = {
-  vendor: 0,
-  serial: 40,
-  firmware: 56,
-  boot: 72,
-  mb: 88,
-  model: 104,
-  localIp: 112,
-  currentIp: 116,
-  dwords: 120, // timeTick, cpuSpeed, iCache, dCache, sCache, memorySize, memorySpeed, events
-  mac: 152,
-  bytesA: 158, // dhcp, beeper, channelUsage, maxAtaMode, sdramEcc, rebuildPriority
-  comA: 164,
-  comB: 169,
-  bytesB: 174, // ideChannels, scsiHostChannels, ideHostChannels, maxVolumeSets, maxRaidSets, etherPort, raid6Engine
-} as const;
-
-const DWORD_FIELDS = ['timeTick', 'cpuSpeed', 'iCache', 'dCache', 'sCache', 'memorySize', 'memorySpeed', 'events'] as const;
-const BYTE_FIELDS_A = ['dhcp', 'beeper', 'channelUsage', 'maxAtaMode', 'sdramEcc', 'rebuildPriority'] as const;
-const BYTE_FIELDS_B = ['ideChannels', 'scsiHostChannels', 'ideHostChannels', 'maxVolumeSets', 'maxRaidSets', 'etherPort', 'raid6Engine'] as const;
-
-function readCom(data: Uint8Array, offset: number): ArecaComAttr {
-  const [baudRate, dataBits, stopBits, parity, flowControl] = readBytes(data, offset, 5);
-  return { baudRate, dataBits, stopBits, parity, flowControl };
+/** sCOM_ATTR: five bytes in the order of ArecaComAttr. */
+function comAttr(offset: number): Field<ArecaComAttr> {
+  return {
+    read: (d) => {
+      const [baudRate, dataBits, stopBits, parity, flowControl] = readBytes(d, offset, 5);
+      return { baudRate, dataBits, stopBits, parity, flowControl };
+    },
+    write: (b, c) => writeBytes(b, offset, 5, [c.baudRate, c.dataBits, c.stopBits, c.parity, c.flowControl]),
+  };
 }
 
+const STRUCT: StructSpec<ArecaSystemInfo> = {
+  name: 'sSYSTEM_INFO',
+  bytes: SYSTEM_INFO_BYTES,
+  layout: {
+    vendor: text(0, 40),
+    serialNumber: text(40, 16),
+    firmwareVersion: text(56, 16),
+    bootVersion: text(72, 16),
+    mbVersion: text(88, 16),
+    model: text(104, 8),
+    localIp: ip(112),
+    currentIp: ip(116),
+    timeTick: u32(120),
+    cpuSpeed: u32(124),
+    iCache: u32(128),
+    dCache: u32(132),
+    sCache: u32(136),
+    memorySize: u32(140),
+    memorySpeed: u32(144),
+    events: u32(148),
+    macAddress: mac(152),
+    dhcp: u8(158),
+    beeper: u8(159),
+    channelUsage: u8(160),
+    maxAtaMode: u8(161),
+    sdramEcc: u8(162),
+    rebuildPriority: u8(163),
+    comA: comAttr(164),
+    comB: comAttr(169),
+    ideChannels: u8(174),
+    scsiHostChannels: u8(175),
+    ideHostChannels: u8(176),
+    maxVolumeSets: u8(177),
+    maxRaidSets: u8(178),
+    etherPort: u8(179),
+    raid6Engine: u8(180),
+  },
+};
+
 export function decodeSystemInfo(data: Uint8Array): Decoded<ArecaSystemInfo> {
-  const short = needBytes(data, SYSTEM_INFO_BYTES, 'sSYSTEM_INFO');
-  if (short !== null) return { ok: false, error: short };
-  const info = {
-    vendor: readText(data, OFF.vendor, 40),
-    serialNumber: readText(data, OFF.serial, 16),
-    firmwareVersion: readText(data, OFF.firmware, 16),
-    bootVersion: readText(data, OFF.boot, 16),
-    mbVersion: readText(data, OFF.mb, 16),
-    model: readText(data, OFF.model, 8),
-    localIp: readIp(data, OFF.localIp),
-    currentIp: readIp(data, OFF.currentIp),
-    macAddress: readMac(data, OFF.mac),
-    comA: readCom(data, OFF.comA),
-    comB: readCom(data, OFF.comB),
-  } as ArecaSystemInfo;
-  DWORD_FIELDS.forEach((name, i) => (info[name] = readU32(data, OFF.dwords + 4 * i)));
-  BYTE_FIELDS_A.forEach((name, i) => (info[name] = data[OFF.bytesA + i]));
-  BYTE_FIELDS_B.forEach((name, i) => (info[name] = data[OFF.bytesB + i]));
-  return { ok: true, value: info };
+  return decodeStruct(data, STRUCT);
 }
 
 export function encodeSystemInfo(info: ArecaSystemInfo): Buffer {
-  const buf = Buffer.alloc(SYSTEM_INFO_BYTES);
-  writeText(buf, OFF.vendor, 40, info.vendor);
-  writeText(buf, OFF.serial, 16, info.serialNumber);
-  writeText(buf, OFF.firmware, 16, info.firmwareVersion);
-  writeText(buf, OFF.boot, 16, info.bootVersion);
-  writeText(buf, OFF.mb, 16, info.mbVersion);
-  writeText(buf, OFF.model, 8, info.model);
-  writeIp(buf, OFF.localIp, info.localIp);
-  writeIp(buf, OFF.currentIp, info.currentIp);
-  writeMac(buf, OFF.mac, info.macAddress);
-  for (const [offset, c] of [[OFF.comA, info.comA], [OFF.comB, info.comB]] as const) {
-    writeBytes(buf, offset, 5, [c.baudRate, c.dataBits, c.stopBits, c.parity, c.flowControl]);
-  }
-  DWORD_FIELDS.forEach((name, i) => writeU32(buf, OFF.dwords + 4 * i, info[name]));
-  BYTE_FIELDS_A.forEach((name, i) => writeU8(buf, OFF.bytesA + i, info[name]));
-  BYTE_FIELDS_B.forEach((name, i) => writeU8(buf, OFF.bytesB + i, info[name]));
-  return buf;
+  return encodeStruct(STRUCT, info);
 }

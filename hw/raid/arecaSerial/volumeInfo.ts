@@ -2,21 +2,9 @@
 // sSCSI_ATTR is 6 bytes, which the spec's 64-byte total confirms). Status
 // bits and raid level byte as in reference §8.1.
 
-import {
-  type ArecaScsiAttr,
-  type Decoded,
-  needBytes,
-  readScsiAttr,
-  readText,
-  readU32,
-  readU64Pair,
-  writeScsiAttr,
-  writeText,
-  writeU32,
-  writeU64Pair,
-  writeU8,
-} from './bytes';
+import type { ArecaScsiAttr, Decoded } from './bytes';
 import { ARECA_RAID_LEVEL_NAMES, ARECA_VOLUME_STATUS_NAMES } from './constants';
+import { decodeStruct, encodeStruct, scsiAttr, text, u32, u64Pair, u8, type StructSpec } from './fields';
 
 export interface ArecaVolumeInfo {
   name: string;
@@ -44,64 +32,33 @@ export interface ArecaVolumeInfo {
 
 export const VOLUME_INFO_BYTES = 64;
 
-const OFF = {
-  name: 0,
-  capacity: 16,
-  failMask: 24,
-  stripeSize: 28,
-  newFailMask: 32,
-  newStripeSize: 36,
-  status: 40,
-  progress: 44,
-  scsi: 48,
-  memberDisks: 54,
-  raidLevel: 55,
-  newMemberDisks: 56,
-  newRaidLevel: 57,
-  raidSetNumber: 58,
-} as const;
+const STRUCT: StructSpec<ArecaVolumeInfo> = {
+  name: 'sGUI_VOLUMESET',
+  bytes: VOLUME_INFO_BYTES,
+  layout: {
+    name: text(0, 16),
+    capacityBlocks: u64Pair(16),
+    failMask: u32(24),
+    stripeSizeBlocks: u32(28),
+    newFailMask: u32(32),
+    newStripeSizeBlocks: u32(36),
+    status: u32(40),
+    progressRaw: u32(44),
+    scsi: scsiAttr(48),
+    memberDisks: u8(54),
+    raidLevel: u8(55),
+    newMemberDisks: u8(56),
+    newRaidLevel: u8(57),
+    raidSetNumber: u8(58),
+  },
+};
 
 export function decodeVolumeInfo(data: Uint8Array): Decoded<ArecaVolumeInfo> {
-  const short = needBytes(data, VOLUME_INFO_BYTES, 'sGUI_VOLUMESET');
-  if (short !== null) return { ok: false, error: short };
-  return {
-    ok: true,
-    value: {
-      name: readText(data, OFF.name, 16),
-      capacityBlocks: readU64Pair(data, OFF.capacity),
-      failMask: readU32(data, OFF.failMask),
-      stripeSizeBlocks: readU32(data, OFF.stripeSize),
-      newFailMask: readU32(data, OFF.newFailMask),
-      newStripeSizeBlocks: readU32(data, OFF.newStripeSize),
-      status: readU32(data, OFF.status),
-      progressRaw: readU32(data, OFF.progress),
-      scsi: readScsiAttr(data, OFF.scsi),
-      memberDisks: data[OFF.memberDisks],
-      raidLevel: data[OFF.raidLevel],
-      newMemberDisks: data[OFF.newMemberDisks],
-      newRaidLevel: data[OFF.newRaidLevel],
-      raidSetNumber: data[OFF.raidSetNumber],
-    },
-  };
+  return decodeStruct(data, STRUCT);
 }
 
 export function encodeVolumeInfo(info: ArecaVolumeInfo): Buffer {
-  const buf = Buffer.alloc(VOLUME_INFO_BYTES);
-  writeText(buf, OFF.name, 16, info.name);
-  writeU64Pair(buf, OFF.capacity, info.capacityBlocks);
-  writeU32(buf, OFF.failMask, info.failMask);
-  writeU32(buf, OFF.stripeSize, info.stripeSizeBlocks);
-  writeU32(buf, OFF.newFailMask, info.newFailMask);
-  writeU32(buf, OFF.newStripeSize, info.newStripeSizeBlocks);
-  writeU32(buf, OFF.status, info.status);
-  writeU32(buf, OFF.progress, info.progressRaw);
-  writeScsiAttr(buf, OFF.scsi, info.scsi);
-  writeU8(buf, OFF.memberDisks, info.memberDisks);
-  writeU8(buf, OFF.raidLevel, info.raidLevel);
-  writeU8(buf, OFF.newMemberDisks, info.newMemberDisks);
-  writeU8(buf, OFF.newRaidLevel, info.newRaidLevel);
-  writeU8(buf, OFF.raidSetNumber, info.raidSetNumber);
-  return buf;
+  return encodeStruct(STRUCT, info);
 }
 
 /** Names of the set status bits, e.g. `['rebuilding']`; unknown bits as `bit12`. */

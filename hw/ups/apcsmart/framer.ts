@@ -6,15 +6,13 @@
 // themselves) nothing is pulled out. Bounded: an overlong line is dropped and
 // reported once, and the buffer never exceeds maxLineBytes.
 
+import { BoundedLine, type EndedLine } from '../boundedLine';
 import { alertForByte, type ApcAlert } from './alerts';
 
 /** The longest ordinary answer is a model or capability string; 256 leaves room. */
 export const APC_MAX_LINE_BYTES = 256;
 
-export type ApcFrame =
-  | { kind: 'line'; text: string }
-  | { kind: 'alert'; alert: ApcAlert }
-  | { kind: 'overflow'; droppedBytes: number };
+export type ApcFrame = EndedLine | { kind: 'alert'; alert: ApcAlert };
 
 export type ApcFramerMode = 'alerts' | 'raw';
 
@@ -22,15 +20,15 @@ const CR = 0x0d;
 const LF = 0x0a;
 
 export class ApcSmartFramer {
-  private line = '';
-  private dropping = false;
-  private droppedBytes = 0;
+  private readonly line: BoundedLine;
   private mode: ApcFramerMode = 'alerts';
 
-  constructor(private readonly maxLineBytes = APC_MAX_LINE_BYTES) {}
+  constructor(maxLineBytes = APC_MAX_LINE_BYTES) {
+    this.line = new BoundedLine(maxLineBytes);
+  }
 
   get pendingBytes(): number {
-    return this.line.length;
+    return this.line.pendingBytes;
   }
 
   setMode(mode: ApcFramerMode): void {
@@ -39,45 +37,22 @@ export class ApcSmartFramer {
 
   /** Drop a partial line (flush before a command); returns the bytes dropped. */
   reset(): number {
-    const dropped = this.line.length + this.droppedBytes;
-    this.line = '';
-    this.dropping = false;
-    this.droppedBytes = 0;
-    return dropped;
+    return this.line.reset();
   }
 
   push(bytes: Uint8Array): ApcFrame[] {
     const frames: ApcFrame[] = [];
     for (const byte of bytes) {
       if (byte === CR) continue;
+      // An empty line is passed on too: an empty answer is still an answer here.
       if (byte === LF) {
-        this.endLine(frames);
+        frames.push(this.line.end());
         continue;
       }
       const alert = this.mode === 'alerts' ? alertForByte(byte) : undefined;
       if (alert) frames.push({ kind: 'alert', alert });
-      else this.append(byte);
+      else this.line.append(byte);
     }
     return frames;
-  }
-
-  private append(byte: number): void {
-    if (this.dropping) {
-      this.droppedBytes++;
-    } else if (this.line.length >= this.maxLineBytes) {
-      this.dropping = true;
-      this.droppedBytes = this.line.length + 1;
-      this.line = '';
-    } else {
-      this.line += String.fromCharCode(byte);
-    }
-  }
-
-  private endLine(frames: ApcFrame[]): void {
-    if (this.dropping) frames.push({ kind: 'overflow', droppedBytes: this.droppedBytes });
-    else frames.push({ kind: 'line', text: this.line });
-    this.line = '';
-    this.dropping = false;
-    this.droppedBytes = 0;
   }
 }

@@ -12,10 +12,11 @@ import { err, ok, type Result } from '../result';
 import type { Schedule } from '../schedule';
 import { SerialQueue } from '../serialQueue';
 import { sessionError, type SessionError } from '../sessionError';
+import { EventListeners, partialLineDetail, unclaimedLineEvent, type LineEvent } from '../lineEvents';
 import { asciiBytes, describeBytes, type ByteTransport, type Unsubscribe } from '../transport';
 import type { ApcAlert } from './alerts';
 import { APC_PROTOCOL_INFO, APC_STATUS, decodeProtocolInfo, type ApcProtocolInfo } from './commands';
-import { ApcSmartFramer, type ApcFramerMode } from './framer';
+import { ApcSmartFramer, type ApcFrame, type ApcFramerMode } from './framer';
 import { runInstantCommand, type InstantCommandOptions } from './instantCommands';
 import type { ApcInstantCommand } from './commands';
 import { handshake } from './handshake';
@@ -38,14 +39,13 @@ export interface ApcSmartSessionOptions {
   maxLineBytes?: number;
 }
 
-export type ApcReceived = { kind: 'line'; text: string } | { kind: 'overflow'; droppedBytes: number } | { kind: 'alert'; alert: ApcAlert };
+/** A reply as the framer delivered it: a line, an overlong line, or an alert the request accepts. */
+export type ApcReceived = ApcFrame;
 
 export type ApcSessionEvent =
   /** `status` is the last known status with this alert applied, or null before the first `Q`. */
   | { type: 'alert'; alert: ApcAlert; status: UpsStatusToken[] | null }
-  | { type: 'stray-line'; text: string }
-  | { type: 'overflow'; droppedBytes: number }
-  | { type: 'flushed'; droppedBytes: number };
+  | LineEvent;
 
 export interface TransactOptions {
   timeoutMs?: number;
@@ -62,7 +62,7 @@ export type Transact = (command: string, opts?: TransactOptions) => Promise<Resu
 export class ApcSmartSession {
   private readonly framer: ApcSmartFramer;
   private readonly queue: SerialQueue;
-  private readonly listeners = new Set<(e: ApcSessionEvent) => void>();
+  private readonly events = new EventListeners<ApcSessionEvent>();
   private readonly unsubscribe: Unsubscribe;
   private pending: { waiter: ReplyWaiter<ApcReceived>; acceptAlert: (a: ApcAlert) => boolean } | null = null;
   private statusBits: number | null = null;
@@ -86,8 +86,7 @@ export class ApcSmartSession {
   }
 
   onEvent(listener: (e: ApcSessionEvent) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.add(listener);
   }
 
   /** ups.status as last read by `Q` and updated by alerts since; null before the first `Q`. */
@@ -171,8 +170,7 @@ export class ApcSmartSession {
     if (!got.ok) return got;
     const shown = describeBytes(command);
     if (got.value === null) {
-      const partial = this.framer.pendingBytes;
-      const detail = partial > 0 ? `only ${partial} bytes of a line arrived` : 'nothing arrived';
+      const detail = partialLineDetail(this.framer.pendingBytes);
       return err(sessionError('timeout', `no answer to ${shown} within ${opts.timeoutMs ?? this.timing.replyTimeoutMs} ms (${detail})`, { command: shown }));
     }
     if (got.value.kind === 'line') return ok(got.value.text);
@@ -185,7 +183,7 @@ export class ApcSmartSession {
     const shown = describeBytes(command);
     if (this.closed) return err(sessionError('closed', `APC session is closed; ${shown} not sent`, { command: shown }));
     const flushed = this.framer.reset();
-    if (flushed > 0) this.emit({ type: 'flushed', droppedBytes: flushed });
+    if (flushed > 0) this.events.emit({ type: 'flushed', droppedBytes: flushed });
     this.framer.setMode(opts.mode ?? 'alerts');
     const pacingMs = opts.paced ? this.timing.pacingMs * (command.length - 1) : 0;
     const waiter = new ReplyWaiter<ApcReceived>(this.deps.schedule, (opts.timeoutMs ?? this.timing.replyTimeoutMs) + pacingMs);
@@ -216,19 +214,13 @@ export class ApcSmartSession {
       const pending = this.pending && !this.pending.waiter.settled ? this.pending : null;
       if (frame.kind === 'alert') {
         if (this.statusBits !== null) this.statusBits = applyAlertToStatus(this.statusBits, frame.alert.kind);
-        this.emit({ type: 'alert', alert: frame.alert, status: this.lastStatus });
+        this.events.emit({ type: 'alert', alert: frame.alert, status: this.lastStatus });
         if (pending?.acceptAlert(frame.alert)) pending.waiter.deliver(frame);
       } else if (pending) {
         pending.waiter.deliver(frame);
-      } else if (frame.kind === 'line') {
-        this.emit({ type: 'stray-line', text: frame.text });
       } else {
-        this.emit({ type: 'overflow', droppedBytes: frame.droppedBytes });
+        this.events.emit(unclaimedLineEvent(frame));
       }
     }
-  }
-
-  private emit(e: ApcSessionEvent): void {
-    for (const l of this.listeners) l(e);
   }
 }

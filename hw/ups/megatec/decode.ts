@@ -38,7 +38,12 @@ export const Q1_BIT_ORDER: readonly (keyof Q1Bits)[] = [
   'beeperOn',
 ];
 
-export interface Q1Status {
+/**
+ * The Q1 quantities that mean the same on the wire and in the simulator's
+ * state; each is absent when the UPS fills its field with `@` or `-`. The
+ * battery voltage is not here: on the wire it may be per cell.
+ */
+export interface Q1Measurements {
   inputVoltage?: number;
   /** Voltage of the last short utility failure; equals inputVoltage once read. */
   inputFaultVoltage?: number;
@@ -46,10 +51,14 @@ export interface Q1Status {
   /** Output load, % of maximum. */
   loadPercent?: number;
   inputFrequencyHz?: number;
+  temperatureC?: number;
+}
+
+export interface Q1Status extends Q1Measurements {
+  /** As written: per cell when batteryVoltagePerCell, else the whole battery. */
   batteryVoltage?: number;
   /** The field was written `S.SS`: volts per cell (online units), not the whole battery (`SS.S`). */
   batteryVoltagePerCell: boolean;
-  temperatureC?: number;
   bits: Q1Bits;
 }
 
@@ -63,7 +72,7 @@ interface FieldSpec<K extends string> {
   width: number;
 }
 
-const Q1_FIELDS: readonly FieldSpec<'inputVoltage' | 'inputFaultVoltage' | 'outputVoltage' | 'loadPercent' | 'inputFrequencyHz' | 'batteryVoltage' | 'temperatureC'>[] = [
+const Q1_FIELDS: readonly FieldSpec<keyof Q1Measurements | 'batteryVoltage'>[] = [
   { key: 'inputVoltage', start: 1, width: 5 },
   { key: 'inputFaultVoltage', start: 7, width: 5 },
   { key: 'outputVoltage', start: 13, width: 5 },

@@ -10,10 +10,11 @@ import { ok, err, type Result } from '../result';
 import type { Schedule } from '../schedule';
 import { SerialQueue } from '../serialQueue';
 import { sessionError, type SessionError } from '../sessionError';
+import { EventListeners, partialLineDetail, unclaimedLineEvent, type LineEvent } from '../lineEvents';
 import { describeBytes, type ByteTransport, type Unsubscribe } from '../transport';
 import { encodeMegatecCommand, megatecInstantCommand, type EncodedMegatecCommand, type MegatecCommand, type MegatecCommandDelays, type MegatecInstantCommand } from './commands';
 import { decodeInfo, decodeQ1Status, decodeRatings, type MegatecInfo, type MegatecRatings, type Q1Status } from './decode';
-import { MegatecLineFramer } from './framer';
+import { MegatecLineFramer, type MegatecFrame } from './framer';
 
 export const MEGATEC_REPLY_TIMEOUT_MS = 1000;
 
@@ -32,20 +33,15 @@ export type MegatecAnswer =
   | { kind: 'accepted' };
 
 /** Things seen on the line that belong to no request. */
-export type MegatecSessionEvent =
-  | { type: 'stray-line'; text: string }
-  | { type: 'overflow'; droppedBytes: number }
-  | { type: 'flushed'; droppedBytes: number };
-
-type Received = { kind: 'line'; text: string } | { kind: 'overflow'; droppedBytes: number };
+export type MegatecSessionEvent = LineEvent;
 
 export class MegatecSession {
   private readonly framer: MegatecLineFramer;
   private readonly queue: SerialQueue;
   private readonly replyTimeoutMs: number;
-  private readonly listeners = new Set<(e: MegatecSessionEvent) => void>();
+  private readonly events = new EventListeners<MegatecSessionEvent>();
   private readonly unsubscribe: Unsubscribe;
-  private waiter: ReplyWaiter<Received> | null = null;
+  private waiter: ReplyWaiter<MegatecFrame> | null = null;
   private closed = false;
 
   constructor(
@@ -60,8 +56,7 @@ export class MegatecSession {
   }
 
   onEvent(listener: (e: MegatecSessionEvent) => void): Unsubscribe {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.add(listener);
   }
 
   readStatus(): Promise<Result<Q1Status, SessionError>> {
@@ -114,8 +109,8 @@ export class MegatecSession {
     const command = encoded.text;
     if (this.closed) return err(sessionError('closed', `Megatec session is closed; ${command} not sent`, { command }));
     const flushed = this.framer.reset();
-    if (flushed > 0) this.emit({ type: 'flushed', droppedBytes: flushed });
-    const waiter = new ReplyWaiter<Received>(this.deps.schedule, this.replyTimeoutMs);
+    if (flushed > 0) this.events.emit({ type: 'flushed', droppedBytes: flushed });
+    const waiter = new ReplyWaiter<MegatecFrame>(this.deps.schedule, this.replyTimeoutMs);
     this.waiter = waiter;
     this.write(encoded.bytes, waiter, command);
     const outcome = await waiter.outcome;
@@ -129,7 +124,7 @@ export class MegatecSession {
     return interpretLine(cmd, encoded, got.text);
   }
 
-  private write(bytes: Uint8Array, waiter: ReplyWaiter<Received>, command: string): void {
+  private write(bytes: Uint8Array, waiter: ReplyWaiter<MegatecFrame>, command: string): void {
     const fail = (e: unknown) =>
       waiter.abort(sessionError('write-failed', `writing ${command} failed: ${e instanceof Error ? e.message : String(e)}`, { command }));
     try {
@@ -142,8 +137,7 @@ export class MegatecSession {
 
   private onTimeout(encoded: EncodedMegatecCommand): Result<MegatecAnswer, SessionError> {
     if (encoded.reply === 'none') return ok({ kind: 'accepted' });
-    const partial = this.framer.pendingBytes;
-    const detail = partial > 0 ? `only ${partial} bytes of a line arrived` : 'nothing arrived';
+    const detail = partialLineDetail(this.framer.pendingBytes);
     return err(sessionError('timeout', `no answer to ${encoded.text} within ${this.replyTimeoutMs} ms (${detail})`, { command: encoded.text }));
   }
 
@@ -151,17 +145,11 @@ export class MegatecSession {
     for (const frame of this.framer.push(bytes)) {
       const waiter = this.waiter;
       if (waiter && !waiter.settled) {
-        waiter.deliver(frame.kind === 'line' ? { kind: 'line', text: frame.text } : frame);
-      } else if (frame.kind === 'line') {
-        this.emit({ type: 'stray-line', text: frame.text });
+        waiter.deliver(frame);
       } else {
-        this.emit({ type: 'overflow', droppedBytes: frame.droppedBytes });
+        this.events.emit(unclaimedLineEvent(frame));
       }
     }
-  }
-
-  private emit(e: MegatecSessionEvent): void {
-    for (const l of this.listeners) l(e);
   }
 }
 

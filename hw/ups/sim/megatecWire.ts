@@ -5,19 +5,13 @@
 
 import type { UpsReading } from '../model';
 import { readingFromNutVars } from '../nutVars';
-import { Q1_BIT_ORDER, type MegatecInfo, type MegatecRatings, type Q1Bits } from '../megatec/decode';
+import { Q1_BIT_ORDER, type MegatecInfo, type MegatecRatings, type Q1Bits, type Q1Measurements } from '../megatec/decode';
 
-export interface MegatecSimState {
-  inputVoltage?: number;
-  inputFaultVoltage?: number;
-  outputVoltage?: number;
-  loadPercent?: number;
-  inputFrequencyHz?: number;
+export interface MegatecSimState extends Q1Measurements {
   /** Whole battery, volts. */
   batteryVoltage?: number;
   /** Send the battery voltage per cell (`S.SS`) over this many cells, as online units do. */
   batteryCellsPerCellFormat?: number;
-  temperatureC?: number;
   bits: Q1Bits;
   /** Absent: the UPS echoes F (not supported). */
   ratings?: MegatecRatings;
