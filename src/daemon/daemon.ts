@@ -77,6 +77,7 @@ export class Daemon {
     this.core = new ClusterCore({ config: toCoreConfig(this.cfg), persisted, incarnation });
     this.transport = new UdpTransport(this.cfg.heartbeat.paths, (i, data) => this.onDatagram(i, data), (path, message) => this.log.warn('heartbeat-path-error', { path, msg: message }));
     await this.transport.open();
+    this.applyBootFaults();
     this.control = await startControlServer({
       path: this.cfg.controlSocket,
       handler: (cmd, args) => this.onControl(cmd, args),
@@ -89,6 +90,22 @@ export class Daemon {
     });
     this.dispatch(this.core.boot(monoMs()));
     this.scheduleTick();
+  }
+
+  /**
+   * Test and demo only (testing.faultInjection): paths listed in EDGE_HA_INJECT_CUT are cut before
+   * the first heartbeat, so a simulated cable that was cut stays cut across a reboot.
+   */
+  private applyBootFaults(): void {
+    const cut = process.env.EDGE_HA_INJECT_CUT;
+    if (!cut || !this.cfg.testing.faultInjection) return;
+    for (const path of cut.split(',').filter(Boolean)) {
+      try {
+        this.log.warn('fault-injected', { msg: this.transport.inject({ action: 'cut', path }) });
+      } catch (err) {
+        this.log.error('fault-injection-failed', { msg: (err as Error).message });
+      }
+    }
   }
 
   /** SIGTERM/SIGINT: stop the resource, tell the peer, exit. A stuck stop cannot hold the process forever. */

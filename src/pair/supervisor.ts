@@ -39,6 +39,8 @@ export interface PairSupervisorOptions {
 }
 
 const TRANSITIONS_KEPT = 20;
+/** Read by the daemon at start when testing.faultInjection is on (see src/daemon/daemon.ts). */
+const INJECT_CUT_ENV = 'EDGE_HA_INJECT_CUT';
 /** Events kept for a listener that subscribes late. */
 const HISTORY_KEPT = 200;
 
@@ -60,6 +62,9 @@ export class PairSupervisor {
   private power: SimPowerServer | null = null;
   private stopping: Promise<void> | null = null;
   private readonly requestTimeoutMs: number;
+  /** Paths cut now; they stay cut for a daemon that (re)starts until `heal`. */
+  private readonly cuts = new Set<string>();
+  private readonly envs: NodeJS.ProcessEnv[] = [];
 
   constructor(private readonly opts: PairSupervisorOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 1500;
@@ -79,7 +84,7 @@ export class PairSupervisor {
           cwd: opts.repoRoot,
           // The daemon passes its environment to resource agents: this tells
           // the demo service where its pid file goes even if the daemon does not.
-          env: { ...process.env, EDGE_HA_STATE_DIR: files.stateDir, EDGE_HA_NODE: files.id, NO_COLOR: '1' },
+          env: this.envFor(files.id),
           mark: `${token}:${files.id}`,
           onStdout: (chunk) => this.onStdout(node, chunk),
           onSpawn: (pid) => this.emit({ type: 'daemon-start', tMs: this.now(), node: files.id, pid }),
@@ -93,6 +98,26 @@ export class PairSupervisor {
       return node;
     };
     this.nodes = [make(opts.layout.nodes[0]), make(opts.layout.nodes[1])];
+  }
+
+  /**
+   * One environment object per node, read at every (re)start: a cut cable stays cut across a
+   * reboot, so the supervisor's current cuts go to a booting daemon in EDGE_HA_INJECT_CUT.
+   */
+  private envFor(id: string): NodeJS.ProcessEnv {
+    // The daemon passes its environment to resource agents: this tells the demo
+    // service where its pid file goes even if the daemon does not.
+    const env: NodeJS.ProcessEnv = { ...process.env, EDGE_HA_STATE_DIR: this.opts.layout.nodes.find((n) => n.id === id)?.stateDir, EDGE_HA_NODE: id, NO_COLOR: '1' };
+    delete env[INJECT_CUT_ENV];
+    this.envs.push(env);
+    return env;
+  }
+
+  private rememberCuts(): void {
+    for (const env of this.envs) {
+      if (this.cuts.size) env[INJECT_CUT_ENV] = [...this.cuts].join(',');
+      else delete env[INJECT_CUT_ENV];
+    }
   }
 
   get nodeIds(): [string, string] {
@@ -235,10 +260,14 @@ export class PairSupervisor {
       const known = [...this.opts.layout.pathNames, 'all'].join(', ');
       return Promise.resolve({ ok: false, message: `cut: unknown path ${JSON.stringify(path)}; expected one of ${known}` });
     }
+    for (const p of path === 'all' ? this.opts.layout.pathNames : [path]) this.cuts.add(p);
+    this.rememberCuts();
     return this.injectBoth({ action: 'cut', path }, `cut ${path}`);
   }
 
   heal(): Promise<CommandOutcome> {
+    this.cuts.clear();
+    this.rememberCuts();
     return this.injectBoth({ action: 'heal', path: 'all' }, 'heal');
   }
 

@@ -70,4 +70,45 @@ suite(title, () => {
     expect(daemonPids.filter(isAlive)).toEqual([]);
     expect(processesWithEnv(runDir)).toEqual([]);
   }, 40_000);
+
+  test('cut all: the owner wins the fence race; the fenced node reboots with the cables still cut, waits and fences nobody; heal rejoins it', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const lines: Line[] = [];
+    let partial = '';
+    stdout.on('data', (c: Buffer) => {
+      const parts = (partial + c.toString()).split('\n');
+      partial = parts.pop() ?? '';
+      for (const p of parts) lines.push(JSON.parse(p) as Line);
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'pair-e2e-cut-'));
+    const done = runPairWith(['--json', '--port-base', String(portBaseFor(5)), '--run-dir', dir], { stdin, stdout, stderr: new PassThrough(), handleSignals: false });
+    const explain = () => `\nstdout:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`;
+    try {
+      const first = await waitFor('a node to become active', () => lines.find((l) => l.type === 'transition' && l.role === 'active'), 15_000);
+      const owner = first.node as string;
+      const standby = owner === 'node-a' ? 'node-b' : 'node-a';
+      await waitFor('the peer in standby', () => lines.find((l) => l.type === 'transition' && l.node === standby && l.role === 'standby'), 10_000);
+      stdin.write('cut all\n');
+      // Symmetric partition: both fence, the owner without delay, so the standby is the one powered off.
+      await waitFor(`${standby} powered off`, () => lines.find((l) => l.type === 'power' && l.node === standby && l.on === false), 5_000).catch((e: Error) => {
+        throw new Error(e.message + explain());
+      });
+      const rebooted = await waitFor(`${standby} to boot again`, () => lines.filter((l) => l.type === 'daemon-start' && l.node === standby)[1], 10_000);
+      // With the cables still cut it must sit in `waiting`: no fence, no takeover (no fence loop).
+      await new Promise((r) => setTimeout(r, 3000));
+      const after = lines.slice(lines.indexOf(rebooted));
+      expect(after.filter((l) => l.type === 'fence')).toEqual([]);
+      expect(after.filter((l) => l.type === 'transition' && l.node === standby && l.role !== 'waiting')).toEqual([]);
+      expect(lines.filter((l) => l.type === 'power' && l.node === owner && l.on === false)).toEqual([]);
+      stdin.write('heal\n');
+      await waitFor(`${standby} to rejoin as standby`, () => lines.slice(lines.indexOf(rebooted)).find((l) => l.type === 'transition' && l.node === standby && l.role === 'standby'), 5_000).catch((e: Error) => {
+        throw new Error(e.message + explain());
+      });
+    } finally {
+      stdin.write('quit\n');
+      expect(await done).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
