@@ -36,6 +36,13 @@ function clientOptions(c: Command): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `edge-ha status | head` closes our stdout early: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   let code = 0;
   const program = new Command('edge-ha')
     .description('High availability for a pair of bare-metal edge appliances: authenticated heartbeats, fencing, failover.')
@@ -90,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('simulate')
     .description('run seeded fault scenarios of a simulated pair and check safety and liveness invariants')
-    .option('--seeds <n>', 'number of scenarios', '1000')
+    .option('--seeds <n>', 'number of scenarios (default 1000; with --seed alone: replay that one seed)')
     .option('--seed <s>', 'first seed (alone: replay exactly this seed)')
     .option('--json', 'print a JSON summary')
     .option('--trace', 'print the full trace of each scenario (use with --seed)')
