@@ -35,14 +35,22 @@ function clientOptions(c: Command): Command {
     .option('-s, --socket <path>', 'control socket path (overrides the config)');
 }
 
-export async function main(argv: string[]): Promise<number> {
-  // `edge-ha status | head` closes our stdout early: that is not an error.
+let pipeGuarded = false;
+
+/** `edge-ha status | head` closes our stdout early: that is not an error. */
+function quietOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(0);
       throw err;
     });
   }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   let code = 0;
   const program = new Command('edge-ha')
     .description('High availability for a pair of bare-metal edge appliances: authenticated heartbeats, fencing, failover.')
