@@ -11,6 +11,7 @@ import { generateKeyFileText } from '../protocol/keyring';
 import { controlRequest, ControlError } from '../shell/control';
 import { formatStatus } from './formatStatus';
 import { runDaemon } from './run';
+import { registerFenceCommands } from './fenceCommands';
 import { runSimulate } from './simulate';
 
 const DEFAULT_CONFIG = process.env.EDGE_HA_CONFIG ?? '/etc/edge-ha/edge-ha.yaml';
@@ -135,6 +136,8 @@ export async function main(argv: string[]): Promise<number> {
       fs.closeSync(fd);
       process.stdout.write(`wrote ${o.out} (mode 0600); copy it to both nodes and point heartbeat.keyFile at it\n`);
     });
+
+  registerFenceCommands(program, (c) => (code = c));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -21,7 +21,11 @@ export function toFileForm(config: Config): ConfigInput {
         missMultiplier: p.missMultiplier,
       })),
     },
-    fencing: { action: config.fencing.action, devices: config.fencing.devices.map(deviceFileForm) },
+    fencing: {
+      action: config.fencing.action,
+      devices: config.fencing.devices.map(deviceFileForm),
+      ...(config.fencing.levels === undefined ? {} : { levels: config.fencing.levels.map((l) => [...l]) }),
+    },
     resource: { ...config.resource, command: [...config.resource.command] },
     stateDir: config.stateDir,
     controlSocket: config.controlSocket,

@@ -18,6 +18,7 @@ import {
   text,
   type IssueParams,
 } from './fields';
+import { checkFenceLevels, fenceLevels } from './fenceLevels';
 import { hostPortKey } from './hostPort';
 import type { Config } from './types';
 
@@ -97,10 +98,12 @@ const fencing = section(
   {
     action: oneOf(['off', 'reboot']).default('reboot'),
     devices: z.array(fenceDevice, DEVICES_EXPECTED).min(1, DEVICES_EXPECTED).max(MAX_FENCE_DEVICES, DEVICES_EXPECTED),
+    levels: fenceLevels().optional(),
   },
   `a mapping with at least one fence device (${NO_FENCING})`,
 ).superRefine((f, ctx) => {
   reportDuplicates(ctx, DEVICES_AT, 'name', f.devices.map((d) => d.name), 'a device name not used by another device');
+  if (f.levels !== undefined) checkFenceLevels(ctx, f.levels, f.devices.map((d) => d.name));
 });
 
 const resource = section({

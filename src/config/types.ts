@@ -57,7 +57,15 @@ export interface Config {
     keyFile: string;
     paths: HeartbeatPathConfig[];
   };
-  fencing: { action: 'off' | 'reboot'; devices: FenceDeviceConfig[] };
+  fencing: {
+    action: 'off' | 'reboot';
+    devices: FenceDeviceConfig[];
+    /**
+     * Fencing topology: levels of device names tried in order; every device of a level must confirm.
+     * Absent: each device is its own level, in `devices` order.
+     */
+    levels?: string[][];
+  };
   resource: ResourceConfig;
   stateDir: string;
   controlSocket: string;

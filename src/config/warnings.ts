@@ -1,6 +1,7 @@
 // Settings that are legal but risky. They do not stop the daemon; the
 // operator sees them at start-up and in `edge-ha config-check`.
 
+import { unusedDevices } from './fenceLevels';
 import type { Config } from './types';
 
 /** Below this, scheduling hiccups of a busy host can look like a dead peer. */
@@ -62,7 +63,40 @@ function fencingWarnings(config: Config): string[] {
         `${t.fenceTimeoutMs}; the fence is counted as failed while the device may still be working`,
     );
   });
+  const levels = config.fencing.levels;
+  const unused = levels === undefined ? [] : unusedDevices(levels, config.fencing.devices.map((d) => d.name));
+  if (unused.length > 0) {
+    warnings.push(
+      `fencing.levels: device${unused.length > 1 ? 's' : ''} ${unused.join(', ')} ${unused.length > 1 ? 'are' : 'is'} ` +
+        'in fencing.devices but in no level, so never used to fence',
+    );
+  }
+  const starved = starvedLevel(config);
+  if (starved !== null) warnings.push(starved);
   return warnings;
+}
+
+/**
+ * A hung device uses its whole timeout twice (off, then the status read-back): when the levels before
+ * one can take all of timeouts.fenceTimeoutMs that way, that level is never tried when it is needed.
+ */
+function starvedLevel(config: Config): string | null {
+  const levels = config.fencing.levels;
+  if (levels === undefined) return null;
+  const timeoutOf = new Map(config.fencing.devices.map((d) => [d.name, d.timeoutMs]));
+  const limitMs = config.timeouts.fenceTimeoutMs;
+  let worstMs = 0;
+  for (const [i, level] of levels.entries()) {
+    if (i > 0 && worstMs >= limitMs) {
+      return (
+        `fencing.levels[${i}]: the levels before it can take ${worstMs} ms when their devices hang ` +
+        `(off + status, each up to the device's timeoutMs), which is at least timeouts.fenceTimeoutMs ${limitMs}; ` +
+        'this level may never be tried (shorten the device timeouts or lengthen fenceTimeoutMs)'
+      );
+    }
+    worstMs += level.reduce((sum, name) => sum + 2 * (timeoutOf.get(name) ?? 0), 0);
+  }
+  return null;
 }
 
 function otherWarnings(config: Config): string[] {

@@ -12,6 +12,10 @@ export type ControlCommand =
   | 'maintenance'
   | 'switchover'
   | 'force-start'
+  /** Fence the peer by hand through the daemon's topology (operator, confirmed); never makes the core take over. */
+  | 'fence'
+  /** The fence history (requested/finished records), newest last. */
+  | 'fence-history'
   /** Only when `testing.faultInjection: true`: drop heartbeats on a path (see InjectArgs). */
   | 'inject'
   /** Stream: the server pushes `{"event": DaemonEvent}` lines. */

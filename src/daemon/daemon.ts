@@ -13,8 +13,9 @@ import { encodeHeartbeat } from '../protocol/heartbeatCodec';
 import { loadKeyFile, type Keyring } from '../protocol/keyring';
 import { HeartbeatReceiver } from '../protocol/receiver';
 import { startControlServer, type ControlServer } from '../shell/control';
-import { createFenceDevice } from '../shell/fence/createDevice';
 import { Fencer } from '../shell/fence/fencer';
+import { FENCE_HISTORY_NAME, finishedFields, type FenceRequestRecord } from '../shell/fence/history';
+import { fenceLevelsFor } from '../shell/fence/topology';
 import type { Logger } from '../shell/log';
 import { CommandResource } from '../shell/resource/commandResource';
 import { StateStore } from '../shell/state';
@@ -62,7 +63,7 @@ export class Daemon {
       EDGE_HA_RESOURCE: cfg.resource.name,
       OCF_RESOURCE_INSTANCE: cfg.resource.name,
     });
-    this.fencer = new Fencer({ devices: cfg.fencing.devices.map((d) => createFenceDevice(d)), timeoutMs: cfg.timeouts.fenceTimeoutMs });
+    this.fencer = new Fencer({ levels: fenceLevelsFor(cfg.fencing), timeoutMs: cfg.timeouts.fenceTimeoutMs });
   }
 
   /** Opens everything, then boots the core. Throws with a clear message if anything cannot be opened. */
@@ -238,16 +239,50 @@ export class Daemon {
 
   /** The fence record is on disk (core state and history) before the device is touched. */
   private async runFence(a: Extract<CoreAction, { type: 'fence' }>): Promise<void> {
-    const record = { fenceId: a.fenceId, target: a.target, targetIncarnation: a.targetIncarnation, action: this.cfg.fencing.action, reason: a.reason, requestedAt: new Date(wallMs()).toISOString() };
-    await this.store.appendJsonl('fence-history', { ...record, phase: 'requested' }, { maxBytes: FENCE_HISTORY_MAX_BYTES }).catch((err: Error) => this.log.error('fence-history-failed', { msg: err.message }));
+    const record: FenceRequestRecord = { fenceId: a.fenceId, origin: 'core', target: a.target, targetIncarnation: a.targetIncarnation, action: this.cfg.fencing.action, reason: a.reason, requestedAt: new Date(wallMs()).toISOString() };
+    await this.appendFenceHistory({ ...record, phase: 'requested' });
     this.log.warn(LOG_EVENTS.fence, { phase: 'fired', target: a.target, msg: a.reason });
     void this.fencer.fence(a.target, this.cfg.fencing.action).then(async (o) => {
       this.emit({ type: 'fence', node: this.cfg.node.id, tsMs: wallMs(), target: a.target, confirmedOff: o.confirmedOff, reason: o.reason, durationMs: o.durationMs });
-      await this.store
-        .appendJsonl('fence-history', { ...record, phase: 'finished', result: o.confirmedOff ? 'confirmed' : 'failed', device: o.device, detail: o.reason, durationMs: Math.round(o.durationMs), attempts: o.attempts }, { maxBytes: FENCE_HISTORY_MAX_BYTES })
-        .catch((err: Error) => this.log.error('fence-history-failed', { msg: err.message }));
+      await this.appendFenceHistory({ ...record, ...finishedFields(o) });
       this.feed({ type: 'fenceResult', nowMs: monoMs(), fenceId: a.fenceId, confirmedOff: o.confirmedOff, device: o.device ?? undefined, reason: o.reason });
     });
+  }
+
+  private appendFenceHistory(record: Record<string, unknown>): Promise<void> {
+    return this.store.appendJsonl(FENCE_HISTORY_NAME, record, { maxBytes: FENCE_HISTORY_MAX_BYTES }).catch((err: Error) => this.log.error('fence-history-failed', { msg: err.message }));
+  }
+
+  /**
+   * `edge-ha fence <peer>`: an operator fences the peer through this node's topology. Recorded in the
+   * history like any fence, but the core is not told: a manual fence never makes this node take over.
+   * (If the peer really goes off, the core notices it lost the peer and runs its own fence as usual.)
+   */
+  private async manualFence(args: Record<string, unknown>): Promise<unknown> {
+    const target = typeof args.target === 'string' ? args.target : '';
+    const action = args.action;
+    if (target !== this.cfg.peer.id) {
+      throw new Error(`cannot fence ${JSON.stringify(target)}: this node's fence devices fence its peer ${this.cfg.peer.id} only`);
+    }
+    if (action !== 'off' && action !== 'reboot' && action !== 'status') throw new Error(`unknown fence action ${JSON.stringify(action)} (off, reboot, status)`);
+    if (action === 'status') return this.peerPowerStatus(target);
+    if (args.confirmed !== true) throw new Error(`refused: fencing ${target} needs the operator's confirmation (--yes)`);
+    const record: FenceRequestRecord = { fenceId: `op-${Date.now()}`, origin: 'operator', target, action, reason: 'operator request (edge-ha fence)', requestedAt: new Date(wallMs()).toISOString() };
+    await this.appendFenceHistory({ ...record, phase: 'requested' });
+    this.log.warn(LOG_EVENTS.fence, { phase: 'fired', target, origin: 'operator', msg: `operator fence (${action}) of ${target}` });
+    const o = await this.fencer.fence(target, action);
+    this.emit({ type: 'fence', node: this.cfg.node.id, tsMs: wallMs(), target, confirmedOff: o.confirmedOff, reason: `operator fence: ${o.reason}`, durationMs: o.durationMs });
+    await this.appendFenceHistory({ ...record, ...finishedFields(o) });
+    return { target, action, ...o };
+  }
+
+  /** Every device's reading of the peer's power; `on` wins over `off`, so one live supply is never hidden. */
+  private async peerPowerStatus(target: string): Promise<unknown> {
+    const devices = this.fencer.devices;
+    const readings = await Promise.all(devices.map(async (d) => ({ device: d.name, ...(await d.status(target).catch((e: Error) => ({ state: 'unknown' as const, reason: e.message, durationMs: 0 }))) })));
+    const states = readings.map((r) => r.state);
+    const state = states.includes('on') ? 'on' : states.length > 0 && states.every((x) => x === 'off') ? 'off' : 'unknown';
+    return { target, action: 'status', state, devices: readings };
   }
 
   private emit(ev: DaemonEvent): void {
@@ -287,9 +322,11 @@ export class Daemon {
         if (!this.cfg.testing.faultInjection) throw new Error('fault injection is disabled on this node (testing.faultInjection: false)');
         return { ok: true, message: this.transport.inject(args as unknown as InjectArgs) };
       case 'fence-history':
-        return this.store.readJsonl('fence-history', { limit: Number(args.limit ?? 100) || 100 });
+        return this.store.readJsonl(FENCE_HISTORY_NAME, { limit: Number(args.limit ?? 100) || 100 });
+      case 'fence':
+        return this.manualFence(args);
       default:
-        throw new Error(`unknown command "${cmd}" (status, standby, online, maintenance, switchover, force-start, fence-history, watch${this.cfg.testing.faultInjection ? ', inject' : ''})`);
+        throw new Error(`unknown command "${cmd}" (status, standby, online, maintenance, switchover, force-start, fence, fence-history, watch${this.cfg.testing.faultInjection ? ', inject' : ''})`);
     }
   }
 

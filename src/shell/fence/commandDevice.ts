@@ -15,6 +15,11 @@ export interface CommandFenceDeviceOptions {
   /** SIGTERM → SIGKILL delay once the per-call timeout expired. Default 2000. */
   killGraceMs?: number;
   maxOutputBytes?: number;
+  /**
+   * Send the fence target as `plug=`. Default true. `edge-ha fence-device` turns it off when no plug
+   * was given, for single-port devices (a BMC) that have no plug to name.
+   */
+  sendTarget?: boolean;
 }
 
 const OPTION_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
@@ -128,7 +133,7 @@ export class CommandFenceDevice implements FenceDevice {
 
   /** The finished run, or a reason why the agent was not run at all. */
   private async runAgent(action: AgentAction, target: string | undefined): Promise<ProcessResult | string> {
-    const stdin = buildAgentStdin(action, target, this.config.options);
+    const stdin = buildAgentStdin(action, this.options.sendTarget === false ? undefined : target, this.config.options);
     if (!stdin.ok) return `${action} not attempted: ${stdin.reason}`;
     return runProcess({
       argv: this.config.command,

@@ -1,10 +1,13 @@
-// Executes the core's `fence` action: power the target off through the first
-// device that can prove it, within one overall deadline. "Proves" matters: a
-// device that answers "done" while its status still reads on (an IPMI BMC
+// Executes a fence: power the target off through the fencing topology, within
+// one overall deadline. Levels are tried in order (Pacemaker's
+// fencing-topology); a level succeeds only when every one of its devices
+// proves the target off, otherwise the next level is tried. "Proves" matters:
+// a device that answers "done" while its status still reads on (an IPMI BMC
 // doing a graceful shutdown, a lying relay) has not fenced anything, and
 // starting the service on that word would run it twice.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from './device';
+import type { FenceDevice } from './device';
+import { FenceRun, runLevel } from './fenceRun';
 
 export type FenceAction = 'off' | 'reboot';
 export type FenceStep = 'off' | 'status' | 'on';
@@ -15,41 +18,59 @@ export interface FenceAttempt {
   ok: boolean;
   reason: string;
   durationMs: number;
+  /** 1-based level the attempt belongs to. */
+  level: number;
+}
+
+export interface FenceLevelReport {
+  /** 1-based, in the order tried. */
+  level: number;
+  devices: string[];
+  /** Every device of the level proved the target off. */
+  ok: boolean;
+  reason: string;
 }
 
 export interface FenceOutcome {
-  /** true only when a device's status read `off` after its off command (reboot: judged on the off half). */
+  /** true only when every device of one level read `off` after its off command (reboot: judged on the off half). */
   confirmedOff: boolean;
-  /** The device that confirmed, or null. */
+  /** The device (or the devices of the level, joined with "+") that confirmed, or null. */
   device: string | null;
   reason: string;
   durationMs: number;
   attempts: FenceAttempt[];
+  /** The levels tried, in order; a level cut short by the deadline is reported as failed. */
+  levels: FenceLevelReport[];
 }
 
 export interface FencerOptions {
-  /** Tried in order; the first that confirms wins. */
-  devices: readonly FenceDevice[];
-  /** Bounds the whole fence, all devices included. */
+  /** The topology: levels tried in order; every device of a level must confirm. Wins over `devices`. */
+  levels?: ReadonlyArray<readonly FenceDevice[]>;
+  /** Without `levels`: each device is its own level, in this order. */
+  devices?: readonly FenceDevice[];
+  /** Bounds the whole fence, all levels included. */
   timeoutMs: number;
 }
 
-/** Shared between a running fence and its overall deadline. */
-interface FenceRun {
-  readonly target: string;
-  readonly attempts: FenceAttempt[];
-  readonly failures: string[];
-  /** Set by the deadline: no further device step may start. */
-  cancelled: boolean;
-  /** `relay-1 off`: what we are waiting for, for the timeout reason. */
-  waitingFor: string | null;
-  confirmedBy: string | null;
-}
+type Result = Omit<FenceOutcome, 'durationMs'>;
 
 export class Fencer {
   private current: { target: string; promise: Promise<FenceOutcome> } | null = null;
+  private readonly levels: ReadonlyArray<readonly FenceDevice[]>;
 
-  constructor(private readonly options: FencerOptions) {}
+  constructor(private readonly options: FencerOptions) {
+    this.levels = (options.levels ?? (options.devices ?? []).map((d) => [d])).filter((l) => l.length > 0);
+  }
+
+  /** Every device of the topology once, in the order first named. */
+  get devices(): FenceDevice[] {
+    return [...new Set(this.levels.flat())];
+  }
+
+  /** Device names per level, for status and history. */
+  get topology(): string[][] {
+    return this.levels.map((l) => l.map((d) => d.name));
+  }
 
   /**
    * One fence at a time: a call for the same target while one runs gets the
@@ -65,6 +86,7 @@ export class Fencer {
         reason: `cannot fence ${target}: a fence of ${this.current.target} is still running`,
         durationMs: 0,
         attempts: [],
+        levels: [],
       });
     }
     const promise = this.runWithDeadline(target, action).finally(() => {
@@ -80,22 +102,28 @@ export class Fencer {
 
   private async runWithDeadline(target: string, action: FenceAction): Promise<FenceOutcome> {
     const startedMs = performance.now();
-    const run: FenceRun = { target, attempts: [], failures: [], cancelled: false, waitingFor: null, confirmedBy: null };
+    const run = new FenceRun(target);
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<Omit<FenceOutcome, 'durationMs'>>((resolve) => {
+    const deadline = new Promise<Result>((resolve) => {
       timer = setTimeout(() => {
         run.cancelled = true;
         resolve(this.timedOut(run));
       }, Math.max(1, this.options.timeoutMs));
     });
-    const outcome = await Promise.race([this.tryDevices(run, action), deadline]);
+    const outcome = await Promise.race([this.tryLevels(run, action), deadline]);
     clearTimeout(timer);
     // Snapshot: a device call still in flight after the deadline must not change what we reported.
-    return { ...outcome, attempts: outcome.attempts.slice(), durationMs: Math.round(performance.now() - startedMs) };
+    return {
+      ...outcome,
+      attempts: outcome.attempts.slice(),
+      levels: outcome.levels.map((l) => ({ ...l, devices: l.devices.slice() })),
+      durationMs: Math.round(performance.now() - startedMs),
+    };
   }
 
-  private timedOut(run: FenceRun): Omit<FenceOutcome, 'durationMs'> {
+  private timedOut(run: FenceRun): Result {
     const limit = `${this.options.timeoutMs} ms`;
+    const levels = run.levels.slice();
     if (run.confirmedBy !== null) {
       // Reboot: the off half is proven; only the power-on is late.
       return {
@@ -103,7 +131,11 @@ export class Fencer {
         device: run.confirmedBy,
         reason: `${run.confirmedBy} confirmed ${run.target} is off; power on after reboot did not finish within ${limit}`,
         attempts: run.attempts.slice(),
+        levels,
       };
+    }
+    if (run.currentLevel !== null) {
+      levels.push({ ...run.currentLevel, ok: false, reason: `cut short: the fence timed out after ${limit}` });
     }
     const waiting = run.waitingFor === null ? '' : ` waiting for ${run.waitingFor}`;
     const earlier = run.failures.length === 0 ? '' : `; before that: ${run.failures.join('; ')}`;
@@ -112,83 +144,28 @@ export class Fencer {
       device: null,
       reason: `fencing ${run.target} timed out after ${limit}${waiting}${earlier}`,
       attempts: run.attempts.slice(),
+      levels,
     };
   }
 
-  private async tryDevices(run: FenceRun, action: FenceAction): Promise<Omit<FenceOutcome, 'durationMs'>> {
-    const { devices } = this.options;
-    if (devices.length === 0) {
-      return { confirmedOff: false, device: null, reason: `cannot fence ${run.target}: no fence devices configured`, attempts: [] };
+  private async tryLevels(run: FenceRun, action: FenceAction): Promise<Result> {
+    if (this.levels.length === 0) {
+      const reason = `cannot fence ${run.target}: no fence devices configured`;
+      return { confirmedOff: false, device: null, reason, attempts: [], levels: [] };
     }
-    for (const device of devices) {
+    for (const [i, devices] of this.levels.entries()) {
       if (run.cancelled) break;
-      const failure = await this.confirmOff(run, device);
-      if (failure !== null) {
-        run.failures.push(failure);
-        continue;
+      const confirmed = await runLevel(run, i + 1, devices, action);
+      if (confirmed !== null) {
+        return { confirmedOff: true, device: run.confirmedBy, reason: confirmed, attempts: run.attempts, levels: run.levels };
       }
-      run.confirmedBy = device.name;
-      let reason = `${device.name} confirmed ${run.target} is off`;
-      if (action === 'reboot' && !run.cancelled) {
-        const on = await this.step(run, device, 'on', () => device.on(run.target));
-        reason += on.ok ? '; powered it back on' : `; power on after reboot failed: ${on.reason}`;
-      }
-      return { confirmedOff: true, device: device.name, reason, attempts: run.attempts };
     }
     return {
       confirmedOff: false,
       device: null,
       reason: `fencing ${run.target} failed: ${run.failures.join('; ')}`,
       attempts: run.attempts,
+      levels: run.levels,
     };
   }
-
-  /** null when `device` proved the target off, else why not. */
-  private async confirmOff(run: FenceRun, device: FenceDevice): Promise<string | null> {
-    const off = await this.step(run, device, 'off', () => device.off(run.target));
-    if (!off.ok) return `${device.name}: ${off.reason}`;
-    if (run.cancelled) return `${device.name}: status not checked, the fence timed out`;
-    const status = await this.statusStep(run, device);
-    if (status.state === 'off') return null;
-    if (status.state === 'on') return `${device.name} reported off but status still reads on`;
-    return `${device.name} reported off but its status is unknown: ${status.reason}`;
-  }
-
-  private async step(
-    run: FenceRun,
-    device: FenceDevice,
-    step: 'off' | 'on',
-    call: () => Promise<FenceOpResult>,
-  ): Promise<FenceOpResult> {
-    run.waitingFor = `${device.name} ${step}`;
-    const startedMs = performance.now();
-    let result: FenceOpResult;
-    try {
-      result = await call();
-    } catch (e) {
-      // FenceDevice methods must not reject; if one does, it is a failed step, not a crashed fencer.
-      result = { ok: false, reason: `${step} threw: ${errorText(e)}`, durationMs: Math.round(performance.now() - startedMs) };
-    }
-    if (!run.cancelled) run.attempts.push({ device: device.name, step, ok: result.ok, reason: result.reason, durationMs: result.durationMs });
-    return result;
-  }
-
-  private async statusStep(run: FenceRun, device: FenceDevice): Promise<PowerStatusResult> {
-    run.waitingFor = `${device.name} status`;
-    const startedMs = performance.now();
-    let result: PowerStatusResult;
-    try {
-      result = await device.status(run.target);
-    } catch (e) {
-      result = { state: 'unknown', reason: `status threw: ${errorText(e)}`, durationMs: Math.round(performance.now() - startedMs) };
-    }
-    if (!run.cancelled) {
-      run.attempts.push({ device: device.name, step: 'status', ok: result.state === 'off', reason: result.reason, durationMs: result.durationMs });
-    }
-    return result;
-  }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
