@@ -32,6 +32,7 @@ const template: Heartbeat = {
   flags: 0x20,
   txTimeMs: 0,
   echoTxTimeMs: 0,
+  peerIncarnation: 1_700_000_001,
   echoHoldMs: 3,
 };
 

@@ -20,7 +20,7 @@ function median(xs: number[]): number {
 function heartbeatNsPerOp(n: number): number {
   const core = new ClusterCore({ config: cfg, persisted: undefined, incarnation: 1 });
   core.boot(0);
-  const hb: Heartbeat = { clusterId: 'bench', nodeId: 'node-b', incarnation: 1, seq: 0, pathId: 0, role: 'standby', epoch: 0, resource: 'stopped', health: 'ok', priority: 50, flags: 0, txTimeMs: 1, echoTxTimeMs: 0, echoHoldMs: 0 };
+  const hb: Heartbeat = { clusterId: 'bench', nodeId: 'node-b', incarnation: 1, seq: 0, pathId: 0, role: 'standby', epoch: 0, resource: 'stopped', health: 'ok', priority: 50, flags: 0, txTimeMs: 1, echoTxTimeMs: 0, echoHoldMs: 0, peerIncarnation: 1 };
   const t0 = process.hrtime.bigint();
   for (let i = 1; i <= n; i++) {
     const now = i * 10;

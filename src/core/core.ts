@@ -269,20 +269,22 @@ export class ClusterCore extends ResourceRules {
     if (this.fence.kind === 'inflight') this.driveFence(now);
     else if (this.peer.lostAtMs === null) this.fence.cancelPending();
     if (now < this.suspendLossUntilMs) return;
+    // Ownership moves only on words addressed to this life of ours (see Heartbeat.peerIncarnation).
+    const fresh = this.peer.hb?.peerIncarnation === this.incarnation;
     if (this.peer.lostAtMs !== null) {
-      if (this.peer.leftCleanly && this.peer.handsOff && this.eligible()) this.takeOver(now, 'handoff', `${this.cfg.peerId} left and handed the service over`);
+      if (this.peer.leftCleanly && this.peer.handsOff && fresh && this.eligible()) this.takeOver(now, 'handoff', `${this.cfg.peerId} left and handed the service over`);
       return;
     }
     const p = this.peer;
     if (this.handoff) {
       if (p.hb?.role === 'active') this.handoff = false;
-      else if (p.flag(HB_FLAG.REFUSE)) {
+      else if (p.flag(HB_FLAG.REFUSE) && fresh) {
         this.handoff = false;
         return this.takeOver(now, 'formation', `${this.cfg.peerId} refused the handoff; keeping the service`);
       } else return;
     }
     if (this.refuse && !p.handsOff) this.refuse = false;
-    if (p.handsOff) {
+    if (p.handsOff && fresh) {
       if (this.eligible()) return this.takeOver(now, 'handoff', `${this.cfg.peerId} stopped the service and handed it over`);
       this.refuse = true;
       return;
@@ -294,7 +296,7 @@ export class ClusterCore extends ResourceRules {
   /** Both nodes up, nobody owns the service: the preferred node takes it (or passes it on if it cannot run it). */
   protected evaluateFormation(now: number): void {
     const hb = this.peer.hb;
-    if (!hb || this.resource !== 'stopped' || p_ownsOrBusy(hb)) return;
+    if (!hb || this.resource !== 'stopped' || p_ownsOrBusy(hb) || hb.peerIncarnation !== this.incarnation) return;
     if (!isPreferred(this.cfg.nodeId, this.cfg.priority, hb.nodeId, hb.priority)) return;
     if (this.eligible()) {
       this.takeOver(now, 'formation', `nobody owns the service and ${this.cfg.nodeId} is preferred (priority ${this.cfg.priority} vs ${hb.priority})`);

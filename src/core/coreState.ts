@@ -172,6 +172,7 @@ export abstract class CoreState {
       txTimeMs: wireTimeMs(now),
       echoTxTimeMs: p.lastHeardMs === null ? 0 : p.lastPeerTxMs,
       echoHoldMs: p.lastHeardMs === null ? 0 : Math.min(65535, Math.max(0, Math.floor(now - p.lastHeardMs))),
+      peerIncarnation: this.peer.incarnation ?? 0,
     };
   }
 

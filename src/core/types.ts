@@ -70,6 +70,12 @@ export interface Heartbeat {
   echoTxTimeMs: number;
   /** ...and how long the sender held it before sending this (ms, 0..65535). Lets the receiver measure round-trip time. */
   echoHoldMs: number;
+  /**
+   * The receiver's incarnation as the sender last heard it (0: not heard). A node acts on a
+   * handoff or forms the cluster only from heartbeats addressed to its current life, so a
+   * recording of an older conversation replayed after a restart cannot hand it the service.
+   */
+  peerIncarnation: number;
 }
 
 // ---------------------------------------------------------------- config

@@ -40,12 +40,13 @@ const OFF_EPOCH = 24;
 const OFF_TX_TIME = 28;
 const OFF_ECHO_TX_TIME = 32;
 const OFF_ECHO_HOLD = 36;
-const OFF_IDS = 38;
+const OFF_PEER_INCARNATION = 38;
+const OFF_IDS = 42;
 
 /** Smallest valid datagram: 1-byte cluster id and node id. */
-export const HEARTBEAT_MIN_BYTES = OFF_IDS + 1 + 1 + 1 + 1 + MAC_BYTES; // 74
+export const HEARTBEAT_MIN_BYTES = OFF_IDS + 1 + 1 + 1 + 1 + MAC_BYTES; // 78
 /** Largest valid datagram: 64-byte ids. */
-export const HEARTBEAT_MAX_BYTES = OFF_IDS + 1 + ID_MAX_BYTES + 1 + ID_MAX_BYTES + MAC_BYTES; // 200
+export const HEARTBEAT_MAX_BYTES = OFF_IDS + 1 + ID_MAX_BYTES + 1 + ID_MAX_BYTES + MAC_BYTES; // 204
 /** Above this a datagram is rejected unread, whatever its content. */
 export const MAX_DATAGRAM_BYTES = 512;
 
@@ -115,6 +116,7 @@ export function encodeHeartbeat(hb: Heartbeat, key: SigningKey): Buffer {
   checkUint('txTimeMs', hb.txTimeMs, U32_MAX);
   checkUint('echoTxTimeMs', hb.echoTxTimeMs, U32_MAX);
   checkUint('echoHoldMs', hb.echoHoldMs, U16_MAX);
+  checkUint('peerIncarnation', hb.peerIncarnation, U32_MAX);
   checkId('clusterId', hb.clusterId);
   checkId('nodeId', hb.nodeId);
 
@@ -141,6 +143,7 @@ export function encodeHeartbeat(hb: Heartbeat, key: SigningKey): Buffer {
   buf.writeUInt32BE(hb.txTimeMs, OFF_TX_TIME);
   buf.writeUInt32BE(hb.echoTxTimeMs, OFF_ECHO_TX_TIME);
   buf.writeUInt16BE(hb.echoHoldMs, OFF_ECHO_HOLD);
+  buf.writeUInt32BE(hb.peerIncarnation, OFF_PEER_INCARNATION);
   buf[OFF_IDS] = l1;
   buf.write(hb.clusterId, OFF_IDS + 1, l1, 'latin1');
   buf[OFF_IDS + 1 + l1] = l2;
@@ -242,6 +245,7 @@ function parseAuthenticated(buf: Uint8Array, macOff: number, keyId: number): Dec
     txTimeMs: readU32(buf, OFF_TX_TIME),
     echoTxTimeMs: readU32(buf, OFF_ECHO_TX_TIME),
     echoHoldMs: (buf[OFF_ECHO_HOLD]! << 8) | buf[OFF_ECHO_HOLD + 1]!,
+    peerIncarnation: readU32(buf, OFF_PEER_INCARNATION),
   };
   return { ok: true, hb, keyId };
 }

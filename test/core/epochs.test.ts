@@ -84,7 +84,7 @@ describe('epochs', () => {
     const boot = s.boot();
     expect(boot[0]).toEqual({ type: 'persist', state: { epoch: 7, incarnation: 4 } });
     s.finish('stop');
-    s.hb({ role: 'standby', resource: 'stopped', epoch: 2 });
+    s.hb({ role: 'standby', resource: 'stopped', epoch: 2, peerIncarnation: 4 });
     expect(s.acts('startResource')[0].a).toMatchObject({ cause: 'formation', epoch: 8 });
 
     const h = formedPair();

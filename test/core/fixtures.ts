@@ -44,6 +44,8 @@ export function peerHb(fields: Partial<Heartbeat> = {}): Heartbeat {
     clusterId: CLUSTER,
     nodeId: B,
     incarnation: 1,
+    // Addressed to node-a's first life (Solo boots node-a with incarnation 1).
+    peerIncarnation: 1,
     seq: 1,
     pathId: 0,
     role: 'standby',

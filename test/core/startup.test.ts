@@ -1,6 +1,7 @@
 // Start-up rules: ensure-stopped at boot, wait_for_all, force-start, and no
 // fence loop when a fenced node boots into a still-broken link.
 
+import { HB_FLAG } from '../../src/core/types';
 import { Pair, Solo, formedPair } from './harness';
 
 const nonSend = (types: string[]) => types.filter((t) => t !== 'send');
@@ -116,5 +117,34 @@ describe('no fence loop', () => {
     expect(h.acts('fence')).toHaveLength(1);
     expect(h.role('a')).toBe('active');
     expect(h.status('a').peer.state).toBe('up');
+  });
+});
+
+describe('replayed heartbeats after a restart', () => {
+  test('a handoff addressed to an earlier life of this node is not taken; the same offer addressed to this life is', () => {
+    const s = new Solo({ persisted: { epoch: 3, incarnation: 6 }, incarnation: 7 });
+    s.boot();
+    s.finish('stop');
+    // A recording from when this node was incarnation 6: the peer had stopped and handed over.
+    s.hb({ role: 'standby', resource: 'stopped', epoch: 3, flags: HB_FLAG.HANDOFF, priority: 255, peerIncarnation: 6 });
+    s.now += 50;
+    s.tick();
+    expect(s.acts('startResource')).toEqual([]);
+    expect(s.role).toBe('standby');
+    // The live peer answering this life (incarnation 7) with the same offer is taken.
+    s.hb({ role: 'standby', resource: 'stopped', epoch: 3, flags: HB_FLAG.HANDOFF, priority: 255, peerIncarnation: 7, seq: 50 });
+    expect(s.acts('startResource').map((x) => x.a.cause)).toEqual(['handoff']);
+  });
+
+  test('formation waits for a heartbeat addressed to this life', () => {
+    const s = new Solo({ incarnation: 9 });
+    s.boot();
+    s.finish('stop');
+    s.hb({ role: 'standby', resource: 'stopped', priority: 1, peerIncarnation: 8 });
+    s.now += 50;
+    s.tick();
+    expect(s.acts('startResource')).toEqual([]);
+    s.hb({ role: 'standby', resource: 'stopped', priority: 1, peerIncarnation: 9, seq: 60 });
+    expect(s.acts('startResource').map((x) => x.a.cause)).toEqual(['formation']);
   });
 });

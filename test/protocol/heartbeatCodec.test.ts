@@ -21,7 +21,7 @@ describe('wire layout', () => {
   it('puts every field at the documented offset, big-endian, with an HMAC-SHA256 trailer', () => {
     const hb = sampleHeartbeat({ seq: 0x1_2345_6789, flags: 0x21, role: 'active', resource: 'running', health: 'degraded' });
     const buf = encodeHeartbeat(hb, RING_A.signing);
-    expect(buf.length).toBe(38 + 1 + 7 + 1 + 6 + 32);
+    expect(buf.length).toBe(42 + 1 + 7 + 1 + 6 + 32);
     expect([...buf.subarray(0, 10)]).toEqual([0x45, 0x48, 1, 1, 1, 0, 0x21, 3, 2, 1]);
     expect(buf.readUInt16BE(10)).toBe(100);
     expect(buf.readUInt32BE(12)).toBe(1_700_000_000);
@@ -30,12 +30,13 @@ describe('wire layout', () => {
     expect(buf.readUInt32BE(28)).toBe(123_456);
     expect(buf.readUInt32BE(32)).toBe(123_400);
     expect(buf.readUInt16BE(36)).toBe(12);
-    expect(buf[38]).toBe(7);
-    expect(buf.toString('utf8', 39, 46)).toBe('plant-7');
-    expect(buf[46]).toBe(6);
-    expect(buf.toString('utf8', 47, 53)).toBe('edge-b');
-    const mac = createHmac('sha256', KEY_A).update(buf.subarray(0, 53)).digest();
-    expect(buf.subarray(53).equals(mac)).toBe(true);
+    expect(buf.readUInt32BE(38)).toBe(1_699_999_000);
+    expect(buf[42]).toBe(7);
+    expect(buf.toString('utf8', 43, 50)).toBe('plant-7');
+    expect(buf[50]).toBe(6);
+    expect(buf.toString('utf8', 51, 57)).toBe('edge-b');
+    const mac = createHmac('sha256', KEY_A).update(buf.subarray(0, 57)).digest();
+    expect(buf.subarray(57).equals(mac)).toBe(true);
   });
 
   it('keeps the smallest and largest heartbeats within the documented bounds', () => {
@@ -54,7 +55,7 @@ describe('round trip', () => {
       fc.property(heartbeatArb, fc.boolean(), (hb, rotated) => {
         const ring = rotated ? RING_B : RING_A;
         const buf = encodeHeartbeat(hb, ring.signing);
-        expect(buf.length).toBe(72 + hb.clusterId.length + hb.nodeId.length);
+        expect(buf.length).toBe(76 + hb.clusterId.length + hb.nodeId.length);
         const r = decodeHeartbeat(buf, RING_A);
         expect(r).toEqual({ ok: true, hb, keyId: rotated ? 2 : 1 });
       }),
@@ -115,7 +116,7 @@ describe('encode rejects values the wire cannot carry', () => {
 });
 
 describe('decode rejects, in the documented order', () => {
-  const good = encodeHeartbeat(sampleHeartbeat(), RING_A.signing); // ids "plant-7" (39..45), "edge-b" (47..52)
+  const good = encodeHeartbeat(sampleHeartbeat(), RING_A.signing); // ids "plant-7" (43..49), "edge-b" (51..56)
   const macOff = good.length - 32;
 
   it('truncated / oversized by size alone', () => {
@@ -159,7 +160,7 @@ describe('decode rejects, in the documented order', () => {
     badFlags[6] = 0xff;
     expect(rejectOf(decodeHeartbeat(badFlags, RING_A))).toBe('bad-mac');
     const badLen = Buffer.from(good);
-    badLen[38] = 0;
+    badLen[42] = 0;
     expect(rejectOf(decodeHeartbeat(badLen, RING_A))).toBe('bad-mac');
   });
 
@@ -169,14 +170,14 @@ describe('decode rejects, in the documented order', () => {
     ['resource index', 8, 6, 'resource'],
     ['health index', 9, 3, 'health'],
     ['seq above 2^53-1', 17, 0x20, 'seq'],
-    ['clusterId length 0', 38, 0, 'clusterId length 0'],
-    ['clusterId length 65', 38, 65, 'clusterId length 65'],
-    ['clusterId longer than the datagram', 38, 20, 'clusterId length 20'],
-    ['nodeId length 0', 46, 0, 'nodeId length 0'],
-    ['nodeId into the MAC', 46, 7, 'into the MAC'],
-    ['trailing byte before the MAC', 46, 5, 'trailing'],
-    ['clusterId starting with "."', 39, 0x2e, 'clusterId starts with'],
-    ['nodeId with a space', 48, 0x20, 'nodeId has byte 0x20'],
+    ['clusterId length 0', 42, 0, 'clusterId length 0'],
+    ['clusterId length 65', 42, 65, 'clusterId length 65'],
+    ['clusterId longer than the datagram', 42, 20, 'clusterId length 20'],
+    ['nodeId length 0', 50, 0, 'nodeId length 0'],
+    ['nodeId into the MAC', 50, 7, 'into the MAC'],
+    ['trailing byte before the MAC', 50, 5, 'trailing'],
+    ['clusterId starting with "."', 43, 0x2e, 'clusterId starts with'],
+    ['nodeId with a space', 52, 0x20, 'nodeId has byte 0x20'],
     ['nodeId with a non-ASCII byte', 52, 0xc3, 'nodeId has byte 0xc3'],
   ];
   it.each(malformed)('malformed: %s', (_name, offset, value, detail) => {

@@ -35,6 +35,7 @@ export function sampleHeartbeat(overrides: Partial<Heartbeat> = {}): Heartbeat {
     txTimeMs: 123_456,
     echoTxTimeMs: 123_400,
     echoHoldMs: 12,
+    peerIncarnation: 1_699_999_000,
     ...overrides,
   };
 }
@@ -63,6 +64,7 @@ export const heartbeatArb: fc.Arbitrary<Heartbeat> = fc.record({
   txTimeMs: u32,
   echoTxTimeMs: u32,
   echoHoldMs: fc.integer({ min: 0, max: 0xffff }),
+  peerIncarnation: u32,
 });
 
 /** Replaces the trailing MAC with a valid HMAC of the preceding bytes, as a key holder could. */
