@@ -15,6 +15,7 @@ import { formatHostPort } from '../config/hostPort';
 import { loadConfig, MAX_CONFIG_BYTES, parseConfigText } from '../config/load';
 import { readConfigFile } from '../config/fileChecks';
 import { probeExisting } from '../shell/control/socketPath';
+import { reapOrphans } from './orphans';
 import type { Config, HostPort } from '../config/types';
 
 export const EXAMPLE_FILES = ['node-a.yaml', 'node-b.yaml'] as const;
@@ -212,6 +213,8 @@ async function prepare(options: RunDirOptions): Promise<RunDirResult> {
   if (b.config.heartbeat.keyFile !== a.config.heartbeat.keyFile) {
     return { ok: false, error: `${a.file} and ${b.file} must share one key file for the demo` };
   }
+  // Daemons left by a supervisor that was killed outright are ended first.
+  await reapOrphans(runDir);
   const busy = await runningDaemon(runDir, [a.config.node.id, b.config.node.id]);
   if (busy !== null) return { ok: false, error: busy };
   await makePrivateDir(runDir);

@@ -20,6 +20,7 @@ import type {
   TransitionRecord,
 } from './events';
 import { LogLineSplitter, parseDaemonLogLine, type DaemonLogEvent } from './logLine';
+import { removeClaim, writeClaim } from './orphans';
 import { NodeProcess, type DaemonExit } from './nodeProcess';
 import type { PairNodeFiles, RunDirLayout } from './runDir';
 
@@ -65,10 +66,13 @@ export class PairSupervisor {
   /** Paths cut now; they stay cut for a daemon that (re)starts until `heal`. */
   private readonly cuts = new Set<string>();
   private readonly envs: NodeJS.ProcessEnv[] = [];
+  /** Carried by every process of this pair (EDGE_HA_PAIR_MARK=<token>:<node>). */
+  private readonly token: string;
 
   constructor(private readonly opts: PairSupervisorOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 1500;
     const token = randomBytes(6).toString('hex');
+    this.token = token;
     const argv = opts.daemonArgv ?? ((config: string) => defaultDaemonArgv(opts.repoRoot, config));
     const make = (files: PairNodeFiles): Node => {
       const node: Node = {
@@ -149,6 +153,7 @@ export class PairSupervisor {
     const server = await startSimPowerServer({ host, port, backend: this.backend(), rebootDelayMs: this.opts.rebootDelayMs ?? 2000 });
     if (!server.ok) throw new Error(`${server.reason} (is another pair running? pass --port-base to move every port)`);
     this.power = server;
+    await writeClaim(this.opts.layout.runDir, { pid: process.pid, token: this.token, nodeIds: [...this.nodeIds] });
     for (const node of this.nodes) node.proc.start();
   }
 
@@ -329,6 +334,7 @@ export class PairSupervisor {
       const graceMs = this.opts.stopGraceMs ?? 5000;
       await Promise.all(this.nodes.map((n) => n.proc.stop(graceMs)));
       await this.power?.close();
+      await removeClaim(this.opts.layout.runDir, this.token).catch(() => undefined);
     })();
     return this.stopping;
   }
