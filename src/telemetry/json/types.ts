@@ -1,0 +1,73 @@
+// The JSON profile's contract: one payload type per topic, in one map, so a
+// consumer (or a test) can type `edge-ha/<cluster>/<node>/<topic>` exactly.
+// Every payload carries `schema` so a consumer can refuse a layout it does not know.
+
+import type { DaemonEvent } from '../../daemon/contract';
+import type { Alarm, HealthLevel, Mode, ResourceState, Role } from '../../core/types';
+import type { TelemetryValue } from '../model';
+
+export const JSON_SCHEMA_VERSION = 1;
+
+/** `edge-ha/<cluster>/<node>/state`, retained: the node as a whole, replaced on every change. */
+export interface StatePayload {
+  schema: typeof JSON_SCHEMA_VERSION;
+  cluster: string;
+  node: string;
+  /** Wall clock, ms since the epoch. */
+  tsMs: number;
+  role: Role;
+  mode: Mode;
+  epoch: number;
+  incarnation: number;
+  health: HealthLevel;
+  resource: { name: string; state: ResourceState };
+  peer: {
+    id: string;
+    state: 'unseen' | 'up' | 'lost' | 'fenced' | 'left';
+    role: Role | null;
+    epoch: number | null;
+    resource: ResourceState | null;
+    health: HealthLevel | null;
+    incarnation: number | null;
+  };
+  paths: { name: string; up: boolean; rttMs: number | null; lastHeardAgeMs: number | null; deadlineMs: number }[];
+  fence: { state: string; attempts: number; lastResult: string | null };
+  alarms: Alarm[];
+  counters: {
+    paths: Record<string, { sent: number; received: number; injectedDrops: number }>;
+    rejects: Record<string, number>;
+  };
+}
+
+/** `edge-ha/<cluster>/<node>/events`: one daemon event per message, QoS 1, from the durable queue. */
+export interface EventPayload {
+  schema: typeof JSON_SCHEMA_VERSION;
+  cluster: string;
+  node: string;
+  /** The queue record id: increases by one per event and survives restarts, so a gap means a loss. */
+  seq: number;
+  event: DaemonEvent;
+}
+
+/** `edge-ha/<cluster>/<node>/metrics`: the model metrics that changed, by name. */
+export interface MetricsPayload {
+  schema: typeof JSON_SCHEMA_VERSION;
+  cluster: string;
+  node: string;
+  tsMs: number;
+  metrics: Record<string, TelemetryValue>;
+}
+
+/** `edge-ha/<cluster>/<node>/availability`, retained; `offline` is the MQTT Will. */
+export interface AvailabilityPayload {
+  state: 'online' | 'offline';
+}
+
+export interface JsonTopicMap {
+  state: StatePayload;
+  events: EventPayload;
+  metrics: MetricsPayload;
+  availability: AvailabilityPayload;
+}
+export type JsonTopicName = keyof JsonTopicMap;
+export const JSON_TOPIC_NAMES: readonly JsonTopicName[] = ['state', 'events', 'metrics', 'availability'];

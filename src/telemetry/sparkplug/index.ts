@@ -1,0 +1,5 @@
+export * from './types';
+export * from './payload';
+export * from './topics';
+export * from './session';
+export * from './fromModel';
