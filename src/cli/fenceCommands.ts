@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load';
 import { controlRequest } from '../shell/control';
 import { FENCE_HISTORY_NAME, formatFenceHistory, joinFenceHistory } from '../shell/fence/history';
-import { buildManualDevice, MANUAL_ACTIONS, runManualAction, type ManualAction } from '../shell/fence/manualDevice';
+import { buildManualDevice, MANUAL_ACTIONS, MANUAL_AGENTS, runManualAction, type ManualAction } from '../shell/fence/manualDevice';
 import { redact } from '../shell/fence/secretFile';
 import { readJsonLines } from '../shell/state/jsonl';
 
@@ -90,14 +90,21 @@ export function registerFenceCommands(program: Command, setExitCode?: SetExitCod
   program
     .command('fence-device')
     .description('drive ONE fence device by hand, no daemon needed (exit 0 ok/on, 1 failed, 2 off)')
-    .argument('<agent>', 'sim-power | fence-agent')
+    .argument('<agent>', MANUAL_AGENTS.join(' | '))
     .option('--action <action>', `one of: ${MANUAL_ACTIONS.join(', ')}`)
-    .option('--address <host:port>', 'sim-power: where the switch listens')
+    .option('--address <host:port>', 'sim-power: where the switch listens; rps10, apc-*, megatec-ups, lcus: the ser2net TCP port of the serial line')
+    .option('--outlet <n>', 'rps10: outlet 0..9; apc-pdu: outlet 1..64; lcus: relay channel 1..8')
+    .option('--login <name>', 'apc-pdu: console login')
+    .option('--console <kind>', 'apc-pdu: aos (command line, default) or menu')
+    .option('--restore-minutes <m>', 'megatec-ups: turn the output back on after this many minutes (default 0: stay off)')
+    .option('--sense-agent <agent>', 'lcus: the device that reads the power back (rps10, apc-pdu, apc-ups, megatec-ups)')
+    .option('--sense-address <host:port>', 'lcus: the sense device\'s ser2net TCP port')
+    .option('--sense-outlet <n>', 'lcus: the sense device\'s outlet')
     .option('--plug <name>', 'the outlet or port of the target (sim-power: required; fence-agent: sent as plug=)')
     .option('--agent <name|path>', 'fence-agent: the ClusterLabs agent, e.g. fence_ipmilan (looked up in PATH)')
     .option('--arg <key=value>', 'fence-agent: an option for the agent (repeat it)', (v: string, all: string[]) => [...all, v], [])
-    .option('--password-file <file>', 'fence-agent: file (mode 0600 or stricter) whose first line is the password')
-    .option('--timeout <ms>', 'per call (default: sim-power 5000, fence-agent 20000)')
+    .option('--password-file <file>', 'fence-agent, apc-pdu: file (mode 0600 or stricter) whose first line is the password')
+    .option('--timeout <ms>', 'per call (default: sim-power 5000, fence-agent 20000, UPS: time allowed for the output to switch)')
     .option('--json', 'print JSON')
     .action(guarded((agent: string, o: DeviceOptions) => fenceDevice(agent, o, stdio)));
 }
@@ -225,6 +232,13 @@ interface DeviceOptions {
   agent?: string;
   arg: string[];
   passwordFile?: string;
+  outlet?: string;
+  login?: string;
+  console?: string;
+  restoreMinutes?: string;
+  senseAgent?: string;
+  senseAddress?: string;
+  senseOutlet?: string;
   timeout?: string;
   json?: boolean;
 }
@@ -236,7 +250,8 @@ export async function fenceDevice(agent: string, o: DeviceOptions, io: Io): Prom
   }
   const action = o.action as ManualAction;
   const timeoutMs = o.timeout === undefined ? undefined : Number(o.timeout);
-  const built = buildManualDevice(agent, { address: o.address, plug: o.plug, agent: o.agent, args: o.arg, passwordFile: o.passwordFile, timeoutMs });
+  const { action: _action, arg, timeout: _timeout, json: _json, ...rest } = o;
+  const built = buildManualDevice(agent, { ...rest, args: arg, timeoutMs });
   if (!built.ok) {
     io.err(`edge-ha: ${built.reason}`);
     return 1;

@@ -79,6 +79,27 @@ export function programWarnings(config: Config): string[] {
   return warnings;
 }
 
+/**
+ * APC PDU password files: read at each use (so they may change while the
+ * daemon runs), but one that is missing or readable by others now means the
+ * device will fail when it is needed, so config check says so early.
+ */
+export function passwordFileWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  config.fencing.devices.forEach((d, i) => {
+    if (d.type !== 'apc-pdu') return;
+    const key = `fencing.devices[${i}].passwordFile`;
+    const stats = statOrError(d.passwordFile);
+    if (typeof stats === 'string') warnings.push(`${key}: ${d.passwordFile}: ${stats} (this device cannot log in)`);
+    else if (!stats.isFile()) warnings.push(`${key}: ${d.passwordFile} is not a regular file (this device cannot log in)`);
+    else if ((stats.mode & 0o077) !== 0) {
+      const octal = (stats.mode & 0o7777).toString(8).padStart(4, '0');
+      warnings.push(`${key}: ${d.passwordFile} has mode ${octal}; expected 0600 or stricter (chmod 600 ${d.passwordFile}); the device refuses to use it`);
+    }
+  });
+  return warnings;
+}
+
 function isExecutableFile(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);

@@ -4,7 +4,7 @@
 // every problem comes back as one line in `errors`.
 
 import { dirname, resolve } from 'node:path';
-import { keyFileErrors, programWarnings, readConfigFile } from './fileChecks';
+import { keyFileErrors, passwordFileWarnings, programWarnings, readConfigFile } from './fileChecks';
 import { formatIssues } from './issues';
 import { configSchema } from './schema';
 import type { Config } from './types';
@@ -26,7 +26,7 @@ export function loadConfig(path: string): LoadResult {
   if (!parsed.ok) return parsed;
   const errors = keyFileErrors(parsed.config.heartbeat.keyFile);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, config: parsed.config, warnings: [...parsed.warnings, ...programWarnings(parsed.config)] };
+  return { ok: true, config: parsed.config, warnings: [...parsed.warnings, ...programWarnings(parsed.config), ...passwordFileWarnings(parsed.config)] };
 }
 
 /**
@@ -68,7 +68,11 @@ export function resolvePaths(config: Config, baseDir: string): Config {
     heartbeat: { ...config.heartbeat, keyFile: file(config.heartbeat.keyFile) },
     fencing: {
       ...config.fencing,
-      devices: config.fencing.devices.map((d) => (d.type === 'command' ? { ...d, command: argv(d.command) } : d)),
+      devices: config.fencing.devices.map((d) => {
+        if (d.type === 'command') return { ...d, command: argv(d.command) };
+        if (d.type === 'apc-pdu') return { ...d, passwordFile: file(d.passwordFile) };
+        return d;
+      }),
     },
     resource: { ...config.resource, command: argv(config.resource.command) },
     stateDir: file(config.stateDir),

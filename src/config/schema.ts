@@ -20,6 +20,7 @@ import {
 } from './fields';
 import { checkFenceLevels, fenceLevels } from './fenceLevels';
 import { hostPortKey } from './hostPort';
+import { checkSenseDevices, FENCE_DEVICE_TYPES, serialFenceDevices } from './serialDevices';
 import type { Config } from './types';
 
 export const DEFAULT_INTERVAL_MS = 20;
@@ -85,9 +86,9 @@ const simPowerFenceDevice = section({
   timeoutMs: durationMs(1).default(5_000),
 });
 
-const fenceDevice = z.discriminatedUnion('type', [commandFenceDevice, simPowerFenceDevice], {
+const fenceDevice = z.discriminatedUnion('type', [commandFenceDevice, simPowerFenceDevice, ...serialFenceDevices], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'a fence device type: command or sim-power' : 'a fence device mapping with a type',
+    issue.code === 'invalid_union' ? `a fence device type: ${FENCE_DEVICE_TYPES.join(', ')}` : 'a fence device mapping with a type',
 });
 
 const DEVICES_AT: ListAt = { list: 'devices', shown: 'fencing.devices' };
@@ -104,6 +105,7 @@ const fencing = section(
 ).superRefine((f, ctx) => {
   reportDuplicates(ctx, DEVICES_AT, 'name', f.devices.map((d) => d.name), 'a device name not used by another device');
   if (f.levels !== undefined) checkFenceLevels(ctx, f.levels, f.devices.map((d) => d.name));
+  checkSenseDevices(ctx, f.devices);
 });
 
 const resource = section({

@@ -35,6 +35,40 @@ export type FenceDeviceConfig =
       /** Outlet that powers the peer. */
       plug: string;
       timeoutMs: number;
+    }
+  | SerialFenceDeviceConfig;
+
+/**
+ * Fence devices on a serial line, reached over TCP (ser2net or a terminal
+ * server). `timeoutMs` bounds each call: for the UPSes it is the time allowed
+ * for the output to change (the APC grace delay, Megatec's 12 s).
+ */
+export type SerialFenceDeviceConfig =
+  | { name: string; type: 'rps10'; address: HostPort; /** Outlet 0..9 feeding the peer. */ outlet: number; waitForReady: boolean; timeoutMs: number }
+  | {
+      name: string;
+      type: 'apc-pdu';
+      address: HostPort;
+      /** 1-based outlet feeding the peer. */
+      outlet: number;
+      login: string;
+      /** First line is the password; mode 0600 or stricter; read at each use, never logged. */
+      passwordFile: string;
+      /** `aos`: the command line of AOS firmware; `menu`: the numbered menus of older units. */
+      console: 'aos' | 'menu';
+      timeoutMs: number;
+    }
+  | { name: string; type: 'apc-ups'; address: HostPort; timeoutMs: number }
+  | { name: string; type: 'megatec-ups'; address: HostPort; /** 0: stay off until `on`. */ restoreMinutes: number; timeoutMs: number }
+  | {
+      name: string;
+      type: 'lcus';
+      address: HostPort;
+      /** Relay channel 1..8 in the peer's power line. */
+      channel: number;
+      /** The board never answers: this other device's status confirms the power state. */
+      senseDevice: string;
+      timeoutMs: number;
     };
 
 export interface ResourceConfig {

@@ -155,7 +155,7 @@ test('fence devices: unknown type, bad command element, forbidden and malformed 
     ];
   });
   expect(errorsOf(text)).toEqual([
-    'fencing.devices[0].type: expected a fence device type: command or sim-power, got "ipmi"',
+    'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, got "ipmi"',
     'fencing.devices[1].command[1]: expected a string argument, got 3',
     'fencing.devices[2].options.action: expected no "action" option (fencing.action sets it), got "on"',
     'fencing.devices[3].options["bad name"]: expected an option name of letters, digits, "_" and "-", starting with a letter, got "bad name"',

@@ -166,3 +166,31 @@ describe('configCheck', () => {
     ]);
   });
 });
+
+describe('apc-pdu password file', () => {
+  const withPdu = () =>
+    variant((d) => {
+      d.fencing.devices = [{ name: 'pdu', type: 'apc-pdu', address: '10.0.0.9:23', outlet: 1, login: 'apc', passwordFile: 'pdu.pw' }];
+    });
+
+  test('0600 loads with no warning; its content is not read into the config', () => {
+    writeFileSync(join(dir, 'pdu.pw'), 'secret-xyz\n', { mode: 0o600 });
+    const result = loadConfig(writeConfig(withPdu()));
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.warnings.filter((w) => w.includes('passwordFile'))).toEqual([]);
+    expect(JSON.stringify(result.config)).not.toContain('secret-xyz');
+  });
+
+  test('readable by group, or missing, is a warning naming the key and the fix', () => {
+    const pw = join(dir, 'pdu.pw');
+    const missing = loadConfig(writeConfig(withPdu()));
+    const pwWarnings = (r: ReturnType<typeof loadConfig>) => (r.ok ? r.warnings.filter((w) => w.includes('passwordFile')) : r.errors);
+    expect(pwWarnings(missing)).toEqual([`fencing.devices[0].passwordFile: ${pw}: no such file (this device cannot log in)`]);
+    writeFileSync(pw, 'secret-xyz\n');
+    chmodSync(pw, 0o640);
+    const loose = loadConfig(writeConfig(withPdu()));
+    expect(pwWarnings(loose)).toEqual([
+      `fencing.devices[0].passwordFile: ${pw} has mode 0640; expected 0600 or stricter (chmod 600 ${pw}); the device refuses to use it`,
+    ]);
+  });
+});

@@ -11,14 +11,15 @@ import { CommandFenceDevice } from './commandDevice';
 import type { FenceDevice } from './device';
 import { Fencer, type FenceAttempt } from './fencer';
 import { readSecretFile } from './secretFile';
+import { buildManualSerial, isSerialAgent, SERIAL_AGENTS, type ManualSerialOptions } from './manualSerial';
 import { SimPowerFenceDevice } from './simPowerDevice';
 
-export const MANUAL_AGENTS = ['sim-power', 'fence-agent'] as const;
+export const MANUAL_AGENTS = ['sim-power', 'fence-agent', ...SERIAL_AGENTS] as const;
 export type ManualAgent = (typeof MANUAL_AGENTS)[number];
 export const MANUAL_ACTIONS = ['on', 'off', 'reboot', 'status', 'monitor'] as const;
 export type ManualAction = (typeof MANUAL_ACTIONS)[number];
 
-export interface ManualDeviceOptions {
+export interface ManualDeviceOptions extends ManualSerialOptions {
   address?: string;
   plug?: string;
   agent?: string;
@@ -47,6 +48,7 @@ export function buildManualDevice(agent: string, o: ManualDeviceOptions, env: No
   }
   if (agent === 'sim-power') return buildSimPower(o);
   if (agent === 'fence-agent') return buildFenceAgent(o, env);
+  if (isSerialAgent(agent)) return buildSerial(agent, o);
   return { ok: false, reason: `unknown agent ${JSON.stringify(agent)} (available: ${MANUAL_AGENTS.join(', ')})` };
 }
 
@@ -59,6 +61,15 @@ function buildSimPower(o: ManualDeviceOptions): Built {
   const timeoutMs = o.timeoutMs ?? 5000;
   const device = new SimPowerFenceDevice({ name: 'sim-power', type: 'sim-power', address: address.value, plug: o.plug, timeoutMs });
   return { ok: true, value: { device, target: o.plug, timeoutMs, secret: null } };
+}
+
+function buildSerial(agent: Parameters<typeof buildManualSerial>[0], o: ManualDeviceOptions): Built {
+  if (o.agent !== undefined || (o.args ?? []).length > 0 || o.plug !== undefined) {
+    return { ok: false, reason: `${agent} takes --address and --outlet, not --agent, --arg or --plug` };
+  }
+  const built = buildManualSerial(agent, o);
+  if (!built.ok) return built;
+  return { ok: true, value: { device: built.device, target: 'peer', timeoutMs: built.timeoutMs, secret: built.secret } };
 }
 
 function buildFenceAgent(o: ManualDeviceOptions, env: NodeJS.ProcessEnv): Built {

@@ -13,7 +13,9 @@ export function fenceLevelsFor(
   options: CommandFenceDeviceOptions = {},
 ): FenceDevice[][] {
   const byName = new Map<string, FenceDevice>();
-  for (const d of fencing.devices) byName.set(d.name, createFenceDevice(d, options));
+  // Looked up at use time, so an lcus board may name a device configured after it.
+  const lookup = (name: string) => byName.get(name);
+  for (const d of fencing.devices) byName.set(d.name, createFenceDevice(d, { ...options, lookup }));
   if (fencing.levels === undefined) return [...byName.values()].map((d) => [d]);
   // The schema refuses unknown names; one that slipped through would be a level that can never succeed.
   return fencing.levels.map((level) => level.map((name) => byName.get(name) ?? missingDevice(name)));
