@@ -5,10 +5,9 @@
 // are values handed in; every reason is passed through `redact` so neither can
 // leak into logs or fence history, whatever the PDU echoes.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
 import { asciiBytes } from '../../ups/transport';
 import type { FenceClock, TransportFactory } from '../deps';
-import { opResult, statusResult } from '../results';
+import { confirmReadBack, outletFor, OutletFenceDevice, type OnOff } from '../outletDevice';
 import { fromExpect, withTextSession, type Step } from '../step';
 import type { Matcher, TextSession } from '../textSession';
 import {
@@ -42,60 +41,35 @@ export interface ApcPduFenceOptions {
 
 const DEFAULTS = { lineEnd: '\r\n', openTimeoutMs: 5000, promptTimeoutMs: 10_000, commandTimeoutMs: 10_000 };
 
-export class ApcPduFenceDevice implements FenceDevice {
-  readonly name: string;
-  private readonly o: ApcPduFenceOptions & typeof DEFAULTS;
-
+export class ApcPduFenceDevice extends OutletFenceDevice<ApcPduFenceOptions & typeof DEFAULTS, number> {
   constructor(options: ApcPduFenceOptions) {
-    this.name = options.name;
-    this.o = { ...DEFAULTS, ...options };
+    super({ ...DEFAULTS, ...options });
   }
 
-  off(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'off');
+  protected locate(target: string): Step<number> {
+    return outletFor(this.o.outlets, target);
   }
 
-  on(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'on');
-  }
-
-  async status(target: string): Promise<PowerStatusResult> {
-    const start = this.now();
-    const outlet = this.o.outlets[target];
-    if (outlet === undefined) return statusResult(this.name, 'unknown', `no outlet configured for target "${target}"`, start, this.now());
-    const r = await this.withLogin((s) => this.readState(s, outlet));
-    if (!r.ok) return statusResult(this.name, 'unknown', this.clean(r.reason), start, this.now());
-    return statusResult(this.name, r.value, `outlet ${outlet} reads ${r.value}`, start, this.now());
+  protected stateText(outlet: number, state: OnOff): string {
+    return `outlet ${outlet} reads ${state}`;
   }
 
   /** Reachable and working: log in and list every outlet. */
-  async monitor(): Promise<FenceOpResult> {
-    const start = this.now();
-    const r = await this.withLogin(async (s) => {
-      const reply = await this.run(s, { kind: 'status', outlet: 'all' });
-      if (!reply.ok) return reply;
-      if (reply.value.outlets.length === 0) return { ok: false, reason: 'olStatus all listed no outlets' };
-      return { ok: true, value: reply.value.outlets.length };
-    });
-    return opResult(this.name, r.ok, r.ok ? `logged in; ${r.value} outlets listed` : this.clean(r.reason), start, this.now());
+  protected async check(s: TextSession): Promise<Step<string>> {
+    const reply = await this.run(s, { kind: 'status', outlet: 'all' });
+    if (!reply.ok) return reply;
+    if (reply.value.outlets.length === 0) return { ok: false, reason: 'olStatus all listed no outlets' };
+    return { ok: true, value: `logged in; ${reply.value.outlets.length} outlets listed` };
   }
 
-  private async switchTo(target: string, want: 'off' | 'on'): Promise<FenceOpResult> {
-    const start = this.now();
-    const outlet = this.o.outlets[target];
-    if (outlet === undefined) return opResult(this.name, false, `no outlet configured for target "${target}"`, start, this.now());
-    const r = await this.withLogin(async (s): Promise<Step<'on' | 'off'>> => {
-      const done = await this.run(s, { kind: want, outlet });
-      if (!done.ok) return done;
-      const state = await this.readState(s, outlet);
-      if (!state.ok) return { ok: false, reason: `PDU took ${verb(want)} ${outlet} but the status check failed: ${state.reason}` };
-      if (state.value !== want) return { ok: false, reason: `PDU took ${verb(want)} ${outlet} but outlet ${outlet} still reads ${state.value}` };
-      return state;
-    });
-    return opResult(this.name, r.ok, r.ok ? `outlet ${outlet} switched ${want}; olStatus confirms ${want}` : this.clean(r.reason), start, this.now());
+  protected async switchOutlet(s: TextSession, outlet: number, want: OnOff): Promise<Step<string>> {
+    const done = await this.run(s, { kind: want, outlet });
+    if (!done.ok) return done;
+    const state = confirmReadBack(await this.readState(s, outlet), want, `PDU took ${verb(want)} ${outlet}`, `outlet ${outlet} still reads`);
+    return state.ok ? { ok: true, value: `outlet ${outlet} switched ${want}; olStatus confirms ${want}` } : state;
   }
 
-  private async readState(s: TextSession, outlet: number): Promise<Step<'on' | 'off'>> {
+  protected async readState(s: TextSession, outlet: number): Promise<Step<OnOff>> {
     const reply = await this.run(s, { kind: 'status', outlet });
     if (!reply.ok) return reply;
     const line = reply.value.outlets.find((o) => o.outlet === outlet);
@@ -123,7 +97,7 @@ export class ApcPduFenceDevice implements FenceDevice {
   }
 
   /** Open, log in, run `body`, log out (best effort), always close. */
-  private withLogin<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
+  protected session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
     return withTextSession(this.o.openTransport, this.o.clock, this.o.openTimeoutMs, 'PDU', async (s) => {
       const t = this.o.promptTimeoutMs;
       const user = await this.exchange(s, undefined, matchUserPrompt, t, 'the "User Name :" prompt');
@@ -138,15 +112,11 @@ export class ApcPduFenceDevice implements FenceDevice {
     });
   }
 
-  private clean(reason: string): string {
+  protected override clean(reason: string): string {
     return redact(reason, [this.o.password, this.o.login]);
-  }
-
-  private now(): number {
-    return this.o.clock.nowMs();
   }
 }
 
-function verb(want: 'off' | 'on'): string {
+function verb(want: OnOff): string {
   return want === 'off' ? 'olOff' : 'olOn';
 }

@@ -5,10 +5,9 @@
 // outlet must read OFF: the menu accepting the command is not enough. Logs out
 // with ESC and `4`. Login and password go through `redact` like the AOS agent.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
 import { asciiBytes } from '../../ups/transport';
 import type { FenceClock, TransportFactory } from '../deps';
-import { opResult, statusResult } from '../results';
+import { outletFor, OutletFenceDevice, type OnOff } from '../outletDevice';
 import { fromExpect, withTextSession, type Step } from '../step';
 import type { Matcher, TextSession } from '../textSession';
 import { findMenuChoice, matchConfirmPrompt, matchMenu, matchMenuLogin, matchPressEnter, parseMenuOutlets, switchLabel } from './menuProtocol';
@@ -31,72 +30,52 @@ export interface ApcMenuFenceOptions {
 const DEFAULTS = { lineEnd: '\r\n', openTimeoutMs: 5000, promptTimeoutMs: 10_000 };
 const ESC = '\x1b';
 
-export class ApcMenuFenceDevice implements FenceDevice {
-  readonly name: string;
-  private readonly o: ApcMenuFenceOptions & typeof DEFAULTS;
-
+export class ApcMenuFenceDevice extends OutletFenceDevice<ApcMenuFenceOptions & typeof DEFAULTS, number> {
   constructor(options: ApcMenuFenceOptions) {
-    this.name = options.name;
-    this.o = { ...DEFAULTS, ...options };
+    super({ ...DEFAULTS, ...options });
   }
 
-  off(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'off');
+  protected locate(target: string): Step<number> {
+    return outletFor(this.o.outlets, target);
   }
 
-  on(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'on');
+  protected async readState(s: TextSession, outlet: number): Promise<Step<OnOff>> {
+    const list = await this.step(s, '1', matchMenu, 'the Device Manager menu');
+    return list.ok ? stateIn(list.value, outlet) : list;
   }
 
-  async status(target: string): Promise<PowerStatusResult> {
-    const start = this.now();
-    const outlet = this.o.outlets[target];
-    if (outlet === undefined) return statusResult(this.name, 'unknown', `no outlet configured for target "${target}"`, start, this.now());
-    const r = await this.withLogin(async (s) => {
-      const list = await this.step(s, '1', matchMenu, 'the Device Manager menu');
-      return list.ok ? stateIn(list.value, outlet) : list;
-    });
-    return statusResult(this.name, r.ok ? r.value : 'unknown', r.ok ? `outlet ${outlet} reads ${r.value}` : this.clean(r.reason), start, this.now());
+  protected stateText(outlet: number, state: OnOff): string {
+    return `outlet ${outlet} reads ${state}`;
   }
 
-  async monitor(): Promise<FenceOpResult> {
-    const start = this.now();
-    const r = await this.withLogin(async (s) => {
-      const list = await this.step(s, '1', matchMenu, 'the Device Manager menu');
-      if (!list.ok) return list;
-      const n = parseMenuOutlets(list.value).length;
-      return n > 0 ? { ok: true, value: n } : { ok: false, reason: 'the Device Manager menu lists no outlets' };
-    });
-    return opResult(this.name, r.ok, r.ok ? `logged in; ${r.value} outlets listed` : this.clean(r.reason), start, this.now());
+  protected async check(s: TextSession): Promise<Step<string>> {
+    const list = await this.step(s, '1', matchMenu, 'the Device Manager menu');
+    if (!list.ok) return list;
+    const n = parseMenuOutlets(list.value).length;
+    return n > 0 ? { ok: true, value: `logged in; ${n} outlets listed` } : { ok: false, reason: 'the Device Manager menu lists no outlets' };
   }
 
-  private async switchTo(target: string, want: 'on' | 'off'): Promise<FenceOpResult> {
-    const start = this.now();
-    const outlet = this.o.outlets[target];
-    if (outlet === undefined) return opResult(this.name, false, `no outlet configured for target "${target}"`, start, this.now());
-    const r = await this.withLogin(async (s) => {
-      const reached = await this.reachControlMenu(s, outlet);
-      if (!reached.ok) return reached;
-      const choice = findMenuChoice(reached.value, switchLabel(want));
-      if (!choice) return { ok: false, reason: `the Control Outlet menu has no "Immediate ${cap(want)}" item` };
-      const steps: [string, Matcher<unknown>, string][] = [
-        [choice, matchConfirmPrompt, "the \"Enter 'YES'\" confirmation"],
-        ['YES', matchPressEnter, '"Press <ENTER> to continue..."'],
-        ['', matchMenu, 'the Control Outlet menu after the switch'],
-        [ESC, matchMenu, `the menu of outlet ${outlet}`],
-      ];
-      for (const [line, m, what] of steps) {
-        const r = await this.step(s, line, m, what);
-        if (!r.ok) return r;
-      }
-      const list = await this.step(s, ESC, matchMenu, 'the Device Manager menu');
-      if (!list.ok) return { ok: false, reason: `PDU confirmed the switch but the status check failed: ${list.reason}` };
-      const state = stateIn(list.value, outlet);
-      if (!state.ok) return { ok: false, reason: `PDU confirmed the switch but ${state.reason}` };
-      if (state.value !== want) return { ok: false, reason: `PDU confirmed the ${want} but outlet ${outlet} still reads ${state.value}` };
-      return state;
-    });
-    return opResult(this.name, r.ok, r.ok ? `outlet ${outlet} switched ${want}; Device Manager shows ${want}` : this.clean(r.reason), start, this.now());
+  protected async switchOutlet(s: TextSession, outlet: number, want: OnOff): Promise<Step<string>> {
+    const reached = await this.reachControlMenu(s, outlet);
+    if (!reached.ok) return reached;
+    const choice = findMenuChoice(reached.value, switchLabel(want));
+    if (!choice) return { ok: false, reason: `the Control Outlet menu has no "Immediate ${cap(want)}" item` };
+    const steps: [string, Matcher<unknown>, string][] = [
+      [choice, matchConfirmPrompt, "the \"Enter 'YES'\" confirmation"],
+      ['YES', matchPressEnter, '"Press <ENTER> to continue..."'],
+      ['', matchMenu, 'the Control Outlet menu after the switch'],
+      [ESC, matchMenu, `the menu of outlet ${outlet}`],
+    ];
+    for (const [line, m, what] of steps) {
+      const r = await this.step(s, line, m, what);
+      if (!r.ok) return r;
+    }
+    const list = await this.step(s, ESC, matchMenu, 'the Device Manager menu');
+    if (!list.ok) return { ok: false, reason: `PDU confirmed the switch but the status check failed: ${list.reason}` };
+    const state = stateIn(list.value, outlet);
+    if (!state.ok) return { ok: false, reason: `PDU confirmed the switch but ${state.reason}` };
+    if (state.value !== want) return { ok: false, reason: `PDU confirmed the ${want} but outlet ${outlet} still reads ${state.value}` };
+    return { ok: true, value: `outlet ${outlet} switched ${want}; Device Manager shows ${want}` };
   }
 
   /** Device Manager (must list the outlet) → the outlet → its Control Outlet menu, each chosen by what the menu shows. */
@@ -120,7 +99,7 @@ export class ApcMenuFenceDevice implements FenceDevice {
     return fromExpect(await s.expect(m, this.o.promptTimeoutMs, what));
   }
 
-  private withLogin<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
+  protected session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
     return withTextSession(this.o.openTransport, this.o.clock, this.o.openTimeoutMs, 'PDU', async (s) => {
       const t = this.o.promptTimeoutMs;
       const user = fromExpect(await s.expect(matchUserPrompt, t, 'the "User Name :" prompt'));
@@ -137,12 +116,8 @@ export class ApcMenuFenceDevice implements FenceDevice {
     });
   }
 
-  private clean(reason: string): string {
+  protected override clean(reason: string): string {
     return redact(reason, [this.o.password, this.o.login]);
-  }
-
-  private now(): number {
-    return this.o.clock.nowMs();
   }
 }
 
@@ -150,7 +125,7 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function stateIn(menu: string, outlet: number): Step<'on' | 'off'> {
+function stateIn(menu: string, outlet: number): Step<OnOff> {
   const line = parseMenuOutlets(menu).find((o) => o.outlet === outlet);
   return line ? { ok: true, value: line.state } : { ok: false, reason: `the Device Manager menu has no line for outlet ${outlet}` };
 }

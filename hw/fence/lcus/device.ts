@@ -4,9 +4,10 @@
 // reads the expected state afterwards. Each operation opens the link, writes
 // one frame and closes it, as the ClusterLabs agents do with their ports.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
+import type { FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
 import type { ByteTransport } from '../../ups/transport';
 import type { FenceClock, TransportFactory } from '../deps';
+import { SwitchedFenceDevice, type OnOff } from '../outletDevice';
 import { opResult, statusResult } from '../results';
 import { sleep, timed } from '../timed';
 import { encodeLcusFrame } from './protocol';
@@ -38,41 +39,30 @@ const DEFAULTS = { openTimeoutMs: 5000, writeTimeoutMs: 2000, settleMs: 500, con
 
 type Sensed = { state: 'off' | 'on' | 'unknown'; detail: string };
 
-export class LcusFenceDevice implements FenceDevice {
-  readonly name: string;
-  private readonly o: LcusFenceOptions & typeof DEFAULTS;
-
+export class LcusFenceDevice extends SwitchedFenceDevice<LcusFenceOptions & typeof DEFAULTS> {
   constructor(options: LcusFenceOptions) {
-    this.name = options.name;
-    this.o = { ...DEFAULTS, ...options };
-  }
-
-  off(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'off');
-  }
-
-  on(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'on');
+    super({ ...DEFAULTS, ...options });
   }
 
   async status(target: string): Promise<PowerStatusResult> {
-    const start = this.o.clock.nowMs();
+    const start = this.now();
     const sensed = await this.sense(target);
-    return statusResult(this.name, sensed.state, sensed.detail, start, this.o.clock.nowMs());
+    return statusResult(this.name, sensed.state, sensed.detail, start, this.now());
   }
 
   /** The board cannot be asked anything: the best check is that its link opens. */
   async monitor(): Promise<FenceOpResult> {
-    const start = this.o.clock.nowMs();
+    const start = this.now();
     const link = await this.open();
     if (typeof link === 'string') return this.fail(link, start);
     safeClose(link);
-    return opResult(this.name, true, 'relay board link opens (the board sends no acknowledgement)', start, this.o.clock.nowMs());
+    return opResult(this.name, true, 'relay board link opens (the board sends no acknowledgement)', start, this.now());
   }
 
-  private async switchTo(target: string, want: 'off' | 'on'): Promise<FenceOpResult> {
-    const start = this.o.clock.nowMs();
-    const channel = this.o.channels[target];
+  protected async switchTo(target: string, want: OnOff): Promise<FenceOpResult> {
+    const start = this.now();
+    // Own keys only, so a target named like an Object.prototype member finds nothing.
+    const channel = Object.hasOwn(this.o.channels, target) ? this.o.channels[target] : undefined;
     if (channel === undefined) return this.fail(`no relay channel configured for target "${target}"`, start);
     const relayOn = want === 'off' ? this.o.relayOnCutsPower === true : this.o.relayOnCutsPower !== true;
     const frame = encodeLcusFrame({ channel, on: relayOn });
@@ -87,17 +77,17 @@ export class LcusFenceDevice implements FenceDevice {
   }
 
   /** Sense until the target reads `want` or the confirmation window closes. */
-  private async confirm(target: string, want: 'off' | 'on', channel: number, start: number): Promise<FenceOpResult> {
+  private async confirm(target: string, want: OnOff, channel: number, start: number): Promise<FenceOpResult> {
     await sleep(this.o.settleMs, this.o.clock.schedule);
     const deadline = start + this.o.settleMs + this.o.confirmTimeoutMs;
     for (;;) {
       const sensed = await this.sense(target);
       if (sensed.state === want) {
-        return opResult(this.name, true, `relay ${channel} switched; target "${target}" reads ${want} (${sensed.detail})`, start, this.o.clock.nowMs());
+        return opResult(this.name, true, `relay ${channel} switched; target "${target}" reads ${want} (${sensed.detail})`, start, this.now());
       }
-      if (this.o.clock.nowMs() + this.o.sensePollMs > deadline) {
+      if (this.now() + this.o.sensePollMs > deadline) {
         const why = sensed.state === 'unknown' ? `cannot confirm: ${sensed.detail}` : `target "${target}" still reads ${sensed.state}`;
-        return this.fail(`relay ${channel} frame sent but ${why} after ${this.o.clock.nowMs() - start} ms`, start);
+        return this.fail(`relay ${channel} frame sent but ${why} after ${this.now() - start} ms`, start);
       }
       await sleep(this.o.sensePollMs, this.o.clock.schedule);
     }
@@ -117,10 +107,6 @@ export class LcusFenceDevice implements FenceDevice {
     if (r.kind === 'timeout') return `relay board link did not open within ${this.o.openTimeoutMs} ms`;
     if (r.kind === 'error') return `relay board link failed to open: ${r.message}`;
     return r.value;
-  }
-
-  private fail(reason: string, start: number): FenceOpResult {
-    return opResult(this.name, false, reason, start, this.o.clock.nowMs());
   }
 }
 

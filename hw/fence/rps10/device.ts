@@ -4,9 +4,8 @@
 // An off/on counts only when a status query afterwards reads the new state:
 // the switch saying "Plug 0 Off / Complete" is not enough on its own.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
 import type { FenceClock, TransportFactory } from '../deps';
-import { opResult, statusResult } from '../results';
+import { confirmReadBack, outletFor, OutletFenceDevice, type OnOff } from '../outletDevice';
 import { fromExpect, withTextSession, type Step } from '../step';
 import type { Matcher, TextSession } from '../textSession';
 import { matchReady, matchStatus, matchSwitched } from './answers';
@@ -31,55 +30,33 @@ export interface Rps10FenceOptions {
 
 const DEFAULTS = { waitForReady: true, openTimeoutMs: 5000, readyTimeoutMs: 12_000, plugTimeoutMs: 5000, completeTimeoutMs: 14_000 };
 
-export class Rps10FenceDevice implements FenceDevice {
-  readonly name: string;
-  private readonly o: Rps10FenceOptions & typeof DEFAULTS;
-
+export class Rps10FenceDevice extends OutletFenceDevice<Rps10FenceOptions & typeof DEFAULTS, number> {
   constructor(options: Rps10FenceOptions) {
-    this.name = options.name;
-    this.o = { ...DEFAULTS, ...options };
+    super({ ...DEFAULTS, ...options });
   }
 
-  off(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'off');
+  protected locate(target: string): Step<number> {
+    return outletFor(this.o.outlets, target);
   }
 
-  on(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'on');
-  }
-
-  async status(target: string): Promise<PowerStatusResult> {
-    const start = this.o.clock.nowMs();
-    const outlet = this.o.outlets[target];
-    if (outlet === undefined) return statusResult(this.name, 'unknown', `no outlet configured for target "${target}"`, start, this.now());
-    const r = await this.withSession((s) => this.query(s, outlet));
-    if (!r.ok) return statusResult(this.name, 'unknown', r.reason, start, this.now());
-    return statusResult(this.name, r.value, `plug ${outlet} reads ${r.value}`, start, this.now());
+  protected stateText(outlet: number, state: OnOff): string {
+    return `plug ${outlet} reads ${state}`;
   }
 
   /** The switch is alive when it resets, says Ready and answers a status query for plug 0. */
-  async monitor(): Promise<FenceOpResult> {
-    const start = this.o.clock.nowMs();
-    const r = await this.withSession((s) => this.query(s, 0));
-    return opResult(this.name, r.ok, r.ok ? 'switch answers status queries' : r.reason, start, this.now());
+  protected async check(s: TextSession): Promise<Step<string>> {
+    const r = await this.readState(s, 0);
+    return r.ok ? { ok: true, value: 'switch answers status queries' } : r;
   }
 
-  private async switchTo(target: string, want: 'off' | 'on'): Promise<FenceOpResult> {
-    const start = this.o.clock.nowMs();
-    const outlet = this.o.outlets[target];
-    if (outlet === undefined) return opResult(this.name, false, `no outlet configured for target "${target}"`, start, this.now());
-    const r = await this.withSession(async (s) => {
-      const done = await this.command(s, outlet, want, matchSwitched(outlet, want), this.o.completeTimeoutMs, `"Plug ${outlet} ${cap(want)}" and "Complete"`);
-      if (!done.ok) return done;
-      const state = await this.query(s, outlet);
-      if (!state.ok) return { ok: false, reason: `switch said plug ${outlet} ${want} but the status check failed: ${state.reason}` };
-      if (state.value !== want) return { ok: false, reason: `switch said plug ${outlet} ${want} but status still reads ${state.value}` };
-      return { ok: true, value: state.value };
-    });
-    return opResult(this.name, r.ok, r.ok ? `plug ${outlet} switched ${want}; status confirms ${want}` : r.reason, start, this.now());
+  protected async switchOutlet(s: TextSession, outlet: number, want: OnOff): Promise<Step<string>> {
+    const done = await this.command(s, outlet, want, matchSwitched(outlet, want), this.o.completeTimeoutMs, `"Plug ${outlet} ${cap(want)}" and "Complete"`);
+    if (!done.ok) return done;
+    const state = confirmReadBack(await this.readState(s, outlet), want, `switch said plug ${outlet} ${want}`, 'status still reads');
+    return state.ok ? { ok: true, value: `plug ${outlet} switched ${want}; status confirms ${want}` } : state;
   }
 
-  private query(s: TextSession, outlet: number): Promise<Step<'on' | 'off'>> {
+  protected readState(s: TextSession, outlet: number): Promise<Step<OnOff>> {
     return this.command(s, outlet, 'status', matchStatus(outlet), this.o.plugTimeoutMs, `"Plug ${outlet} On|Off"`);
   }
 
@@ -93,7 +70,7 @@ export class Rps10FenceDevice implements FenceDevice {
   }
 
   /** Open, wait for Ready, run `body`, always close. */
-  private withSession<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
+  protected session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
     return withTextSession(this.o.openTransport, this.o.clock, this.o.openTimeoutMs, 'switch', async (session) => {
       if (this.o.waitForReady) {
         const ready = fromExpect(await session.expect(matchReady, this.o.readyTimeoutMs, '"RPS-10 Ready"'));
@@ -101,10 +78,6 @@ export class Rps10FenceDevice implements FenceDevice {
       }
       return body(session);
     });
-  }
-
-  private now(): number {
-    return this.o.clock.nowMs();
   }
 }
 

@@ -5,11 +5,10 @@
 // `Q` until the output reads off, within `confirmWindowMs`. Note that `@000`
 // brings the output back after the UPS's wake-up delay: the peer reboots.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
 import { APC_ESCAPE } from '../../ups/apcsmart/commands';
 import { asciiBytes } from '../../ups/transport';
 import type { FenceClock, TransportFactory } from '../deps';
-import { opResult, statusResult } from '../results';
+import type { OnOff } from '../outletDevice';
 import { fromExpect, pollState, withTextSession, type Step } from '../step';
 import type { Matcher, TextSession } from '../textSession';
 import { sleep } from '../timed';
@@ -24,6 +23,7 @@ import {
   matchSmartMode,
   type ApcAckResult,
 } from './apcProtocol';
+import { UpsOutputFenceDevice } from './upsDevice';
 
 export interface ApcUpsFenceOptions {
   name: string;
@@ -45,54 +45,36 @@ export interface ApcUpsFenceOptions {
 
 const DEFAULTS = { openTimeoutMs: 5000, replyTimeoutMs: 3000, confirmWindowMs: 60_000, pollMs: 2000, pacingMs: 50, repeatGapMs: 1600 };
 
-export class ApcUpsFenceDevice implements FenceDevice {
-  readonly name: string;
-  private readonly o: ApcUpsFenceOptions & typeof DEFAULTS;
-
+export class ApcUpsFenceDevice extends UpsOutputFenceDevice<ApcUpsFenceOptions & typeof DEFAULTS> {
   constructor(options: ApcUpsFenceOptions) {
-    this.name = options.name;
-    this.o = { ...DEFAULTS, ...options };
+    super({ ...DEFAULTS, ...options });
   }
 
-  async off(target: string): Promise<FenceOpResult> {
-    const start = this.now();
-    if (!this.o.targets.includes(target)) return this.fail(`this UPS does not feed target "${target}"`, start);
-    const r = await this.session(async (s) => {
-      const sent = await this.shutdown(s);
-      if (!sent.ok) return sent;
-      const state = await pollState(() => this.readState(s), 'off', this.o.confirmWindowMs, this.o.pollMs, this.o.clock);
-      return state.ok ? { ok: true, value: sent.value } : { ok: false, reason: `UPS acknowledged ${sent.value} but ${state.reason}` };
-    });
-    return opResult(this.name, r.ok, r.ok ? `UPS output off after ${r.value}; Q confirms off` : r.reason, start, this.now());
+  protected async check(s: TextSession): Promise<Step<string>> {
+    const r = await this.readState(s);
+    return r.ok ? { ok: true, value: `UPS in smart mode, output ${r.value}` } : r;
   }
 
-  async on(target: string): Promise<FenceOpResult> {
-    const start = this.now();
-    if (!this.o.targets.includes(target)) return this.fail(`this UPS does not feed target "${target}"`, start);
-    const r = await this.session(async (s) => {
-      // ^N is a "dangerous" command: it only acts when sent twice, more than 1.5 s apart.
-      for (const gapMs of [0, this.o.repeatGapMs]) {
-        await sleep(gapMs, this.o.clock.schedule);
-        const sent = await s.send(asciiBytes(APC_CMD_TURN_ON));
-        if (!sent.ok) return fromExpect(sent);
-      }
-      const state = await pollState(() => this.readState(s), 'on', this.o.confirmWindowMs, this.o.pollMs, this.o.clock);
-      return state.ok ? state : { ok: false, reason: `UPS was sent ^N twice but ${state.reason}` };
-    });
-    return opResult(this.name, r.ok, r.ok ? 'UPS output on; Q confirms on' : r.reason, start, this.now());
+  protected switchOutlet(s: TextSession, _target: string, want: OnOff): Promise<Step<string>> {
+    return want === 'off' ? this.cutOutput(s) : this.restoreOutput(s);
   }
 
-  async status(target: string): Promise<PowerStatusResult> {
-    const start = this.now();
-    if (!this.o.targets.includes(target)) return statusResult(this.name, 'unknown', `this UPS does not feed target "${target}"`, start, this.now());
-    const r = await this.session((s) => this.readState(s));
-    return statusResult(this.name, r.ok ? r.value : 'unknown', r.ok ? `UPS output reads ${r.value}` : r.reason, start, this.now());
+  private async cutOutput(s: TextSession): Promise<Step<string>> {
+    const sent = await this.shutdown(s);
+    if (!sent.ok) return sent;
+    const state = await pollState(() => this.readState(s), 'off', this.o.confirmWindowMs, this.o.pollMs, this.o.clock);
+    return state.ok ? { ok: true, value: `UPS output off after ${sent.value}; Q confirms off` } : { ok: false, reason: `UPS acknowledged ${sent.value} but ${state.reason}` };
   }
 
-  async monitor(): Promise<FenceOpResult> {
-    const start = this.now();
-    const r = await this.session((s) => this.readState(s));
-    return opResult(this.name, r.ok, r.ok ? `UPS in smart mode, output ${r.value}` : r.reason, start, this.now());
+  private async restoreOutput(s: TextSession): Promise<Step<string>> {
+    // ^N is a "dangerous" command: it only acts when sent twice, more than 1.5 s apart.
+    for (const gapMs of [0, this.o.repeatGapMs]) {
+      await sleep(gapMs, this.o.clock.schedule);
+      const sent = await s.send(asciiBytes(APC_CMD_TURN_ON));
+      if (!sent.ok) return fromExpect(sent);
+    }
+    const state = await pollState(() => this.readState(s), 'on', this.o.confirmWindowMs, this.o.pollMs, this.o.clock);
+    return state.ok ? { ok: true, value: 'UPS output on; Q confirms on' } : { ok: false, reason: `UPS was sent ^N twice but ${state.reason}` };
   }
 
   /** `S`, or `@000` when S is not supported now; returns the command that was taken. */
@@ -106,7 +88,7 @@ export class ApcUpsFenceDevice implements FenceDevice {
     return { ok: true, value: APC_CMD_SHUTDOWN_RETURN };
   }
 
-  private readState(s: TextSession): Promise<Step<'on' | 'off'>> {
+  protected readState(s: TextSession): Promise<Step<OnOff>> {
     return this.ask(s, APC_CMD_STATUS, matchOutputState, 'the Q status bitmap');
   }
 
@@ -122,7 +104,7 @@ export class ApcUpsFenceDevice implements FenceDevice {
   }
 
   /** Open the link and enter smart mode (one retry after ESC, as NUT does) before `body`. */
-  private session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
+  protected session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
     return withTextSession(this.o.openTransport, this.o.clock, this.o.openTimeoutMs, 'UPS', async (s) => {
       let smart = await this.ask(s, APC_CMD_SMART_MODE, matchSmartMode, 'SM after Y');
       if (!smart.ok) {
@@ -132,13 +114,5 @@ export class ApcUpsFenceDevice implements FenceDevice {
       if (!smart.ok) return { ok: false, reason: `UPS did not enter smart mode: ${smart.reason}` };
       return body(s);
     });
-  }
-
-  private fail(reason: string, start: number): FenceOpResult {
-    return opResult(this.name, false, reason, start, this.now());
-  }
-
-  private now(): number {
-    return this.o.clock.nowMs();
   }
 }

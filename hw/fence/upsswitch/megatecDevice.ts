@@ -3,13 +3,13 @@
 // accepted), then polls Q1 until the output voltage reads off. Silence to Q1
 // is a failure like any other: an off is never taken on trust.
 
-import type { FenceDevice, FenceOpResult, PowerStatusResult } from '../../../src/shell/fence/device';
 import type { EncodedMegatecCommand } from '../../ups/megatec/commands';
 import type { Result } from '../../ups/result';
 import type { FenceClock, TransportFactory } from '../deps';
-import { opResult, statusResult } from '../results';
+import type { OnOff } from '../outletDevice';
 import { fromExpect, pollState, withTextSession, type Step } from '../step';
 import type { TextSession } from '../textSession';
+import { UpsOutputFenceDevice } from './upsDevice';
 import { DEFAULT_OFF_BELOW_VOLTS, matchActionEcho, matchQ1Output, megatecOffCommand, megatecOnCommand, megatecStatusCommand } from './megatecProtocol';
 
 export interface MegatecUpsFenceOptions {
@@ -33,48 +33,33 @@ export interface MegatecUpsFenceOptions {
 
 const DEFAULTS = { restoreMinutes: 0, offBelowVolts: DEFAULT_OFF_BELOW_VOLTS, openTimeoutMs: 5000, replyTimeoutMs: 1000, echoWaitMs: 1000, confirmWindowMs: 30_000, pollMs: 2000 };
 
-export class MegatecUpsFenceDevice implements FenceDevice {
-  readonly name: string;
-  private readonly o: MegatecUpsFenceOptions & typeof DEFAULTS;
-
+export class MegatecUpsFenceDevice extends UpsOutputFenceDevice<MegatecUpsFenceOptions & typeof DEFAULTS> {
   constructor(options: MegatecUpsFenceOptions) {
-    this.name = options.name;
-    this.o = { ...DEFAULTS, ...options };
+    super({ ...DEFAULTS, ...options });
   }
 
-  off(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'off', megatecOffCommand(this.o.restoreMinutes));
+  protected async check(s: TextSession): Promise<Step<string>> {
+    const r = await this.readState(s);
+    return r.ok ? { ok: true, value: `UPS answers Q1, output ${r.value}` } : r;
   }
 
-  on(target: string): Promise<FenceOpResult> {
-    return this.switchTo(target, 'on', megatecOnCommand());
+  protected override prepare(want: OnOff): Step<void> {
+    const command = this.command(want);
+    return command.ok ? { ok: true, value: undefined } : { ok: false, reason: command.error };
   }
 
-  async status(target: string): Promise<PowerStatusResult> {
-    const start = this.now();
-    if (!this.o.targets.includes(target)) return statusResult(this.name, 'unknown', `this UPS does not feed target "${target}"`, start, this.now());
-    const r = await this.session((s) => this.readState(s));
-    return statusResult(this.name, r.ok ? r.value : 'unknown', r.ok ? `UPS output reads ${r.value}` : r.reason, start, this.now());
-  }
-
-  async monitor(): Promise<FenceOpResult> {
-    const start = this.now();
-    const r = await this.session((s) => this.readState(s));
-    return opResult(this.name, r.ok, r.ok ? `UPS answers Q1, output ${r.value}` : r.reason, start, this.now());
-  }
-
-  private async switchTo(target: string, want: 'on' | 'off', command: Result<EncodedMegatecCommand, string>): Promise<FenceOpResult> {
-    const start = this.now();
-    if (!this.o.targets.includes(target)) return opResult(this.name, false, `this UPS does not feed target "${target}"`, start, this.now());
-    if (!command.ok) return opResult(this.name, false, command.error, start, this.now());
+  protected async switchOutlet(s: TextSession, _target: string, want: OnOff): Promise<Step<string>> {
+    const command = this.command(want);
+    if (!command.ok) return { ok: false, reason: command.error };
     const cmd = command.value;
-    const r = await this.session(async (s) => {
-      const taken = await this.act(s, cmd);
-      if (!taken.ok) return taken;
-      const state = await pollState(() => this.readState(s), want, this.o.confirmWindowMs, this.o.pollMs, this.o.clock);
-      return state.ok ? state : { ok: false, reason: `UPS took ${cmd.text} but ${state.reason}` };
-    });
-    return opResult(this.name, r.ok, r.ok ? `UPS output ${want} after ${cmd.text}; Q1 confirms ${want}` : r.reason, start, this.now());
+    const taken = await this.act(s, cmd);
+    if (!taken.ok) return taken;
+    const state = await pollState(() => this.readState(s), want, this.o.confirmWindowMs, this.o.pollMs, this.o.clock);
+    return state.ok ? { ok: true, value: `UPS output ${want} after ${cmd.text}; Q1 confirms ${want}` } : { ok: false, reason: `UPS took ${cmd.text} but ${state.reason}` };
+  }
+
+  private command(want: OnOff): Result<EncodedMegatecCommand, string> {
+    return want === 'off' ? megatecOffCommand(this.o.restoreMinutes) : megatecOnCommand();
   }
 
   /** Send an action; silence for echoWaitMs is acceptance, an echo is refusal, anything else is garbage. */
@@ -88,7 +73,7 @@ export class MegatecUpsFenceDevice implements FenceDevice {
     return fromExpect(heard);
   }
 
-  private async readState(s: TextSession): Promise<Step<'on' | 'off'>> {
+  protected async readState(s: TextSession): Promise<Step<OnOff>> {
     const q1 = megatecStatusCommand();
     if (!q1.ok) return { ok: false, reason: q1.error };
     s.discard();
@@ -97,11 +82,7 @@ export class MegatecUpsFenceDevice implements FenceDevice {
     return fromExpect(await s.expect(matchQ1Output(this.o.offBelowVolts), this.o.replyTimeoutMs, 'the Q1 status line'));
   }
 
-  private session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
+  protected session<T>(body: (s: TextSession) => Promise<Step<T>>): Promise<Step<T>> {
     return withTextSession(this.o.openTransport, this.o.clock, this.o.openTimeoutMs, 'UPS', body);
-  }
-
-  private now(): number {
-    return this.o.clock.nowMs();
   }
 }

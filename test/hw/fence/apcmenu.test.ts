@@ -3,8 +3,7 @@ import { ApcMenuFenceDevice, type ApcMenuFenceOptions } from '../../../hw/fence/
 import { controlChoice, findMenuChoice, switchLabel, matchConfirmPrompt, matchMenu, matchMenuLogin, matchPressEnter, parseMenuOutlets } from '../../../hw/fence/apcpdu/menuProtocol';
 import { ApcMenuSim, type ApcMenuSimOptions } from '../../../hw/fence/apcpdu/menuSim';
 import { MemoryPower } from '../../../hw/fence/deps';
-import { simTransport, type SimLink } from '../../../hw/ups/sim/simTransport';
-import { allWritten, virtualClock } from './helpers';
+import { allWritten, consoleLinkFactory, virtualClock } from './helpers';
 
 const LOGIN = 'apc-admin';
 const PASSWORD = 'Menu-Pa55word';
@@ -48,21 +47,8 @@ function setup(simOptions: Partial<ApcMenuSimOptions> = {}, deviceOptions: Parti
   const { clock, fenceClock } = virtualClock();
   const power = new MemoryPower();
   const sim = new ApcMenuSim({ power, schedule: clock.schedule, login: LOGIN, password: PASSWORD, ...simOptions });
-  const links: SimLink[] = [];
-  const device = new ApcMenuFenceDevice({
-    name: 'ms',
-    outlets: { peer: 3 },
-    login: LOGIN,
-    password: PASSWORD,
-    clock: fenceClock,
-    openTransport: async () => {
-      const link = simTransport(sim);
-      links.push(link);
-      clock.schedule(0, () => sim.connect());
-      return link;
-    },
-    ...deviceOptions,
-  });
+  const { open, links } = consoleLinkFactory(sim, clock);
+  const device = new ApcMenuFenceDevice({ name: 'ms', outlets: { peer: 3 }, login: LOGIN, password: PASSWORD, clock: fenceClock, openTransport: open, ...deviceOptions });
   return { clock, power, sim, links, device };
 }
 

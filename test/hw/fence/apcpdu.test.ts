@@ -11,8 +11,7 @@ import {
 } from '../../../hw/fence/apcpdu/protocol';
 import { ApcPduSim, type ApcPduSimOptions } from '../../../hw/fence/apcpdu/sim';
 import { MemoryPower } from '../../../hw/fence/deps';
-import { simTransport, type SimLink } from '../../../hw/ups/sim/simTransport';
-import { allWritten, virtualClock } from './helpers';
+import { allWritten, consoleLinkFactory, virtualClock } from './helpers';
 
 const LOGIN = 'fence-user';
 const PASSWORD = 's3cr3t-Pa55';
@@ -62,22 +61,8 @@ function setup(simOptions: Partial<ApcPduSimOptions> = {}, deviceOptions: Partia
   const { clock, fenceClock } = virtualClock();
   const power = new MemoryPower();
   const sim = new ApcPduSim({ power, schedule: clock.schedule, login: LOGIN, password: PASSWORD, ...simOptions });
-  const links: SimLink[] = [];
-  const device = new ApcPduFenceDevice({
-    name: 'pdu',
-    outlets: { peer: 5 },
-    login: LOGIN,
-    password: PASSWORD,
-    clock: fenceClock,
-    openTransport: async () => {
-      const link = simTransport(sim);
-      links.push(link);
-      // Connect once the device listens, as a TCP console does.
-      clock.schedule(0, () => sim.connect());
-      return link;
-    },
-    ...deviceOptions,
-  });
+  const { open, links } = consoleLinkFactory(sim, clock);
+  const device = new ApcPduFenceDevice({ name: 'pdu', outlets: { peer: 5 }, login: LOGIN, password: PASSWORD, clock: fenceClock, openTransport: open, ...deviceOptions });
   return { clock, power, sim, links, device };
 }
 

@@ -3,8 +3,7 @@ import { MemoryPower } from '../../../hw/fence/deps';
 import { ApcUpsFenceDevice, type ApcUpsFenceOptions } from '../../../hw/fence/upsswitch/apcDevice';
 import { APC_CMD_SHUTDOWN_RETURN, APC_CMD_SOFT_SHUTDOWN, matchAck, matchOutputState, matchSmartMode } from '../../../hw/fence/upsswitch/apcProtocol';
 import { ApcUpsSim, type ApcUpsSimOptions } from '../../../hw/fence/upsswitch/apcSim';
-import { simTransport, type SimLink } from '../../../hw/ups/sim/simTransport';
-import { allWritten, virtualClock } from './helpers';
+import { allWritten, linkFactory, virtualClock } from './helpers';
 
 describe('APC Smart UPS as a switch: protocol', () => {
   it('uses the cluster-glue command bytes', () => {
@@ -41,18 +40,8 @@ function setup(simOptions: Partial<ApcUpsSimOptions> = {}, deviceOptions: Partia
   const { clock, fenceClock } = virtualClock();
   const power = new MemoryPower();
   const sim = new ApcUpsSim({ power, schedule: clock.schedule, nowMs: () => clock.nowMs, ...simOptions });
-  const links: SimLink[] = [];
-  const device = new ApcUpsFenceDevice({
-    name: 'ups',
-    targets: ['peer'],
-    clock: fenceClock,
-    openTransport: async () => {
-      const link = simTransport(sim);
-      links.push(link);
-      return link;
-    },
-    ...deviceOptions,
-  });
+  const { open, links } = linkFactory(sim);
+  const device = new ApcUpsFenceDevice({ name: 'ups', targets: ['peer'], clock: fenceClock, openTransport: open, ...deviceOptions });
   return { clock, power, sim, links, device };
 }
 

@@ -22,6 +22,19 @@ export function linkFactory(device: SimDevice): { open: () => Promise<SimLink>; 
   };
 }
 
+/** Like `linkFactory`, for a console that greets only once the link is up, as a TCP console does. */
+export function consoleLinkFactory(device: SimDevice & { connect(): void }, clock: ManualClock): { open: () => Promise<SimLink>; links: SimLink[] } {
+  const plain = linkFactory(device);
+  return {
+    links: plain.links,
+    open: async () => {
+      const link = await plain.open();
+      clock.schedule(0, () => device.connect());
+      return link;
+    },
+  };
+}
+
 export function hex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
 }

@@ -148,6 +148,7 @@ describe('LcusFenceDevice against the simulator', () => {
     expect(w.ok).toBe(false);
     expect(w.reason).toContain('writing the relay frame failed: EIO');
     expect((await clock.settle(refused.off('other'))).reason).toContain('no relay channel configured for target "other"');
+    expect((await clock.settle(refused.off('toString'))).reason).toContain('no relay channel configured for target "toString"');
   });
 
   it('normally-closed wiring sends the relay-on frame to cut power', async () => {

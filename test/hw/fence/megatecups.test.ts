@@ -3,8 +3,7 @@ import { MemoryPower } from '../../../hw/fence/deps';
 import { MegatecUpsFenceDevice, type MegatecUpsFenceOptions } from '../../../hw/fence/upsswitch/megatecDevice';
 import { matchActionEcho, matchQ1Output, megatecOffCommand, megatecOnCommand, parseShutdownText } from '../../../hw/fence/upsswitch/megatecProtocol';
 import { MegatecUpsSim, type MegatecUpsSimOptions } from '../../../hw/fence/upsswitch/megatecSim';
-import { simTransport, type SimLink } from '../../../hw/ups/sim/simTransport';
-import { allWritten, hex, virtualClock } from './helpers';
+import { allWritten, hex, linkFactory, virtualClock } from './helpers';
 
 describe('Megatec UPS as a switch: protocol', () => {
   it('encodes S.2R<m> and C with the shared encoder', () => {
@@ -47,18 +46,8 @@ function setup(simOptions: Partial<MegatecUpsSimOptions> = {}, deviceOptions: Pa
   const { clock, fenceClock } = virtualClock();
   const power = new MemoryPower();
   const sim = new MegatecUpsSim({ power, schedule: clock.schedule, ...simOptions });
-  const links: SimLink[] = [];
-  const device = new MegatecUpsFenceDevice({
-    name: 'ups',
-    targets: ['peer'],
-    clock: fenceClock,
-    openTransport: async () => {
-      const link = simTransport(sim);
-      links.push(link);
-      return link;
-    },
-    ...deviceOptions,
-  });
+  const { open, links } = linkFactory(sim);
+  const device = new MegatecUpsFenceDevice({ name: 'ups', targets: ['peer'], clock: fenceClock, openTransport: open, ...deviceOptions });
   return { clock, power, sim, links, device };
 }
 
