@@ -2,8 +2,8 @@
 // consumer (or a test) can type `edge-ha/<cluster>/<node>/<topic>` exactly.
 // Every payload carries `schema` so a consumer can refuse a layout it does not know.
 
-import type { DaemonEvent } from '../../daemon/contract';
-import type { Alarm, HealthLevel, Mode, ResourceState, Role } from '../../core/types';
+import type { DaemonEvent, PathCounters } from '../../daemon/contract';
+import type { Alarm, CoreStatus, HealthLevel, Mode, PathStatus, ResourceState, Role } from '../../core/types';
 import type { TelemetryValue } from '../model';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -21,20 +21,13 @@ export interface StatePayload {
   incarnation: number;
   health: HealthLevel;
   resource: { name: string; state: ResourceState };
-  peer: {
-    id: string;
-    state: 'unseen' | 'up' | 'lost' | 'fenced' | 'left';
-    role: Role | null;
-    epoch: number | null;
-    resource: ResourceState | null;
-    health: HealthLevel | null;
-    incarnation: number | null;
-  };
-  paths: { name: string; up: boolean; rttMs: number | null; lastHeardAgeMs: number | null; deadlineMs: number }[];
-  fence: { state: string; attempts: number; lastResult: string | null };
+  // The same shapes as the daemon's status, so the two cannot drift apart.
+  peer: CoreStatus['peer'] & { id: string };
+  paths: PathStatus[];
+  fence: CoreStatus['fence'];
   alarms: Alarm[];
   counters: {
-    paths: Record<string, { sent: number; received: number; injectedDrops: number }>;
+    paths: Record<string, PathCounters>;
     rejects: Record<string, number>;
   };
 }
