@@ -24,11 +24,28 @@ export function formatStatus(s: DaemonStatus): string {
     lines.push('  alarms:');
     for (const a of c.alarms) lines.push(`    ${a.severity === 'critical' ? 'CRITICAL' : 'warning '} ${a.id}: ${a.message}`);
   } else lines.push('  alarms: none');
+  const t = telemetryLine(s.telemetry);
+  if (t) lines.push(t);
   if (c.transitions.length) {
     lines.push('  last transitions:');
     for (const t of c.transitions.slice(-5)) lines.push(`    ${t.from} -> ${t.to} (epoch ${t.epoch}): ${t.reason}`);
   }
   return lines.join('\n');
+}
+
+function telemetryLine(t: DaemonStatus['telemetry']): string | null {
+  if (t === null) return null;
+  if ('error' in t) return `  telemetry: NOT RUNNING: ${t.error}`;
+  const q = t.queue;
+  const queued = `${q.events} event(s) and ${q.readings} reading(s) queued on disk`;
+  const losses = [q.droppedReadings ? `${q.droppedReadings} oldest readings dropped at the bound` : '', q.refusedEvents ? `${q.refusedEvents} EVENTS REFUSED` : ''].filter(Boolean).join(', ');
+  const b = t.broker;
+  const state =
+    b.state === 'connected'
+      ? `connected to ${b.url}`
+      : `${b.state.toUpperCase()} (${b.reason ?? 'starting'})${b.failedAttempts ? `, ${b.failedAttempts} failed attempt(s)` : ''}`;
+  const extra = t.lastError ? `\n    last error: ${t.lastError}` : '';
+  return `  telemetry (${t.profile}): ${state}; ${queued}; published ${t.published.events} event(s), ${t.published.messages} message(s)${losses ? `; ${losses}` : ''}${extra}`;
 }
 
 function fmtMs(ms: number): string {

@@ -75,6 +75,7 @@ export function resolvePaths(config: Config, baseDir: string): Config {
       }),
     },
     resource: { ...config.resource, command: argv(config.resource.command) },
+    telemetry: resolveTelemetryPaths(config.telemetry, file),
     stateDir: file(config.stateDir),
     controlSocket: file(config.controlSocket),
   };
@@ -87,4 +88,14 @@ function socketPathErrors(config: Config): string[] {
     `controlSocket: expected a path of at most ${MAX_UNIX_SOCKET_PATH_BYTES} bytes (the limit of a Unix socket ` +
       `address), got ${JSON.stringify(config.controlSocket)} (${bytes} bytes once resolved)`,
   ];
+}
+
+function resolveTelemetryPaths(t: Config['telemetry'], file: (p: string) => string): Config['telemetry'] {
+  const opt = (p: string | undefined) => (p === undefined ? undefined : file(p));
+  const b = t.broker;
+  return {
+    ...t,
+    broker: { ...b, passwordFile: opt(b.passwordFile), caFile: opt(b.caFile), certFile: opt(b.certFile), keyFile: opt(b.keyFile) },
+    commands: { ...t.commands, keyFile: opt(t.commands.keyFile) },
+  };
 }

@@ -21,6 +21,7 @@ import {
 import { checkFenceLevels, fenceLevels } from './fenceLevels';
 import { hostPortKey } from './hostPort';
 import { checkSenseDevices, FENCE_DEVICE_TYPES, serialFenceDevices } from './serialDevices';
+import { telemetrySection } from './telemetry';
 import type { Config } from './types';
 
 export const DEFAULT_INTERVAL_MS = 20;
@@ -146,6 +147,7 @@ export const configSchema = section({
     level: oneOf(['debug', 'info', 'warn', 'error']).default('info'),
     format: oneOf(['auto', 'json', 'pretty']).default('auto'),
   }).prefault({}),
+  telemetry: telemetrySection,
   testing: section({ faultInjection: bool().default(false) }).prefault({}),
 }).superRefine((c, ctx) => {
   if (c.peer.id !== c.node.id) return;

@@ -113,6 +113,31 @@ export interface Config {
     shutdownLingerMs: number;
   };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; format: 'auto' | 'json' | 'pretty' };
+  telemetry: TelemetryConfig;
   /** Test and lab switches. Off in production. */
   testing: { faultInjection: boolean };
+}
+
+/** MQTT telemetry (docs/telemetry.md). Paths are absolute once loaded. */
+export interface TelemetryConfig {
+  enabled: boolean;
+  broker: {
+    url?: string | undefined;
+    protocolVersion: 4 | 5;
+    /** Default `edge-ha-<cluster>-<node>`: fixed per node, so a broker can tell a reconnect from a stranger. */
+    clientId?: string | undefined;
+    username?: string | undefined;
+    passwordFile?: string | undefined;
+    caFile?: string | undefined;
+    certFile?: string | undefined;
+    keyFile?: string | undefined;
+    keepaliveSec: number;
+    connectTimeoutMs: number;
+  };
+  reconnect: { initialDelayMs: number; maxDelayMs: number; jitter: number };
+  profile: 'sparkplug' | 'json';
+  homeAssistant: { enabled: boolean; prefix: string };
+  publish: { maxIntervalMs: number; minIntervalMs: number; counterIntervalMs: number };
+  queue: { maxRecords: number };
+  commands: { enabled: boolean; keyFile?: string | undefined; maxSkewMs: number };
 }

@@ -3,6 +3,7 @@
 // `edge-ha pair` supervisor, benchmarks) depend on this file, not on internals.
 
 import type { Alarm, CoreStatus, Transition } from '../core/types';
+import type { TelemetryStatus } from '../telemetry/publisher';
 
 /** Commands accepted on the control socket (`{"id":1,"cmd":"status","args":{}}`). */
 export type ControlCommand =
@@ -51,6 +52,8 @@ export interface DaemonStatus {
   rejects: Record<string, number>;
   paths: Record<string, PathCounters>;
   faultInjection: boolean;
+  /** Null when telemetry is off; `{error}` when it is on but could not start. */
+  telemetry: TelemetryStatus | { error: string } | null;
 }
 
 export interface CommandReply {

@@ -23,6 +23,9 @@ import type { CommandReply, DaemonEvent, DaemonStatus, InjectArgs } from './cont
 import { LOG_EVENTS } from './contract';
 import { validatePersisted } from './persisted';
 import { UdpTransport } from './transport';
+import { createTelemetry } from '../telemetry/context';
+import type { TelemetryPublisher } from '../telemetry/publisher';
+import { VERSION } from '../version';
 
 const COMMAND_TIMEOUT_MS = 5000;
 const FENCE_HISTORY_MAX_BYTES = 1024 * 1024;
@@ -38,6 +41,9 @@ export class Daemon {
   private keyring!: Keyring;
   private transport!: UdpTransport;
   private control: ControlServer | null = null;
+  private telemetry: TelemetryPublisher | null = null;
+  /** Why telemetry is enabled but not running (bad password file, unreadable certificate...). */
+  private telemetryError: string | null = null;
   private readonly resource: CommandResource;
   private readonly fencer: Fencer;
   private timer: NodeJS.Timeout | null = null;
@@ -91,6 +97,24 @@ export class Daemon {
     });
     this.dispatch(this.core.boot(monoMs()));
     this.scheduleTick();
+    await this.startTelemetry();
+  }
+
+  /** Telemetry is an extension: when it cannot start, the daemon says why and runs on without it. */
+  private async startTelemetry(): Promise<void> {
+    if (!this.cfg.telemetry.enabled) return;
+    const t = await createTelemetry(
+      this.cfg,
+      { status: () => this.status(), command: (kind) => this.command({ kind }), log: this.log, wallMs, monoMs },
+      { version: VERSION },
+    );
+    if (!t.ok) {
+      this.telemetryError = t.error;
+      this.log.error('telemetry-disabled', { msg: `telemetry not started: ${t.error}` });
+      return;
+    }
+    this.telemetry = t.value;
+    this.telemetry.start();
   }
 
   /**
@@ -299,6 +323,7 @@ export class Daemon {
     } else {
       this.log.info(type === 'resource' ? LOG_EVENTS.resource : LOG_EVENTS.fence, { ...rest, msg: 'reason' in ev ? ev.reason : '' });
     }
+    this.telemetry?.onEvent(ev);
     try {
       this.control?.broadcast(ev);
     } catch (err) {
@@ -353,6 +378,7 @@ export class Daemon {
       rejects: Object.fromEntries(Object.entries(this.receiver.counters()).filter(([k, v]) => k !== 'accepted' && v > 0)),
       paths: this.transport.counters(),
       faultInjection: this.cfg.testing.faultInjection,
+      telemetry: this.telemetry ? this.telemetry.status() : this.telemetryError ? { error: this.telemetryError } : null,
     };
   }
 
@@ -361,6 +387,7 @@ export class Daemon {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.transport?.close();
+    await this.telemetry?.stop().catch((err: Error) => this.log.error('telemetry-stop-failed', { msg: err.message }));
     await this.control?.close().catch(() => undefined);
     this.log.info('daemon-stopped', { msg: 'stopped', code });
     this.resolveDone(code);

@@ -42,6 +42,33 @@ export const DEFAULT_MODEL_OPTIONS: ModelOptions = { rttDeadbandMs: 2, lastHeard
 const EVENT_COUNT = 'Events/Count';
 const EVENT_LAST_TYPE = 'Events/Last Type';
 
+const LAST_EVENT_METRICS: ReadonlyArray<[MetricType, string]> = [
+  ['string', 'Last Transition/From'],
+  ['string', 'Last Transition/To'],
+  ['string', 'Last Transition/Reason'],
+  ['int64', 'Last Transition/Epoch'],
+  ['int64', 'Last Transition/AtMs'],
+  ['string', 'Last Alarm/Id'],
+  ['string', 'Last Alarm/Severity'],
+  ['string', 'Last Alarm/Message'],
+  ['boolean', 'Last Alarm/Raised'],
+  ['int64', 'Last Alarm/AtMs'],
+  ['string', 'Last Notice/Name'],
+  ['string', 'Last Notice/Message'],
+  ['int64', 'Last Notice/AtMs'],
+  ['string', 'Last Resource Op/Op'],
+  ['boolean', 'Last Resource Op/Ok'],
+  ['boolean', 'Last Resource Op/Running'],
+  ['string', 'Last Resource Op/Reason'],
+  ['int64', 'Last Resource Op/DurationMs'],
+  ['int64', 'Last Resource Op/AtMs'],
+  ['string', 'Last Fence/Target'],
+  ['boolean', 'Last Fence/ConfirmedOff'],
+  ['string', 'Last Fence/Reason'],
+  ['int64', 'Last Fence/DurationMs'],
+  ['int64', 'Last Fence/AtMs'],
+];
+
 export class TelemetryModel {
   private readonly metrics = new Map<string, TelemetryMetric>();
   private eventCount = 0;
@@ -49,6 +76,9 @@ export class TelemetryModel {
   constructor(private readonly opts: ModelOptions = DEFAULT_MODEL_OPTIONS) {
     this.put('string', 'state', EVENT_LAST_TYPE, null);
     this.put('int64', 'state', EVENT_COUNT, 0);
+    // Declared up front (null until the first such event) so the first birth
+    // already names them and an event is an NDATA, not a forced rebirth.
+    for (const [type, name] of LAST_EVENT_METRICS) this.put(type, 'state', name, null);
   }
 
   /** Every metric with its current value, in a stable order (insertion). */

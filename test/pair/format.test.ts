@@ -15,6 +15,7 @@ function status(role: 'active' | 'standby', overrides: Partial<DaemonStatus['cor
     rejects: {},
     paths: {},
     faultInjection: true,
+    telemetry: null,
     core: {
       nodeId: 'node-a', peerId: 'node-b', role, mode: 'normal', epoch: 7, incarnation: 2, resource: 'running', health: 'ok',
       peer: { state: 'up', role: 'standby', epoch: 7, resource: 'stopped', health: 'ok', incarnation: 1 },

@@ -11,7 +11,14 @@ export const JSON_TOPIC_OPTIONS: Record<JsonTopicName, { qos: 0 | 1; retain: boo
   events: { qos: 1, retain: false },
   metrics: { qos: 0, retain: false },
   availability: { qos: 1, retain: true },
+  command: { qos: 1, retain: false },
+  'command-result': { qos: 1, retain: false },
 };
+
+/** `edge-ha/<cluster>/<node>/hw/<device>` (retained, QoS 1). */
+export function hwTopic(cluster: string, node: string, device: string): string {
+  return `${JSON_ROOT}/${cluster}/${node}/hw/${device}`;
+}
 
 /** Why `id` cannot be a topic level, or null. */
 export function checkTopicLevel(id: string): string | null {

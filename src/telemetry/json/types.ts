@@ -5,6 +5,7 @@
 import type { DaemonEvent, PathCounters } from '../../daemon/contract';
 import type { Alarm, CoreStatus, HealthLevel, Mode, PathStatus, ResourceState, Role } from '../../core/types';
 import type { TelemetryValue } from '../model';
+import type { CommandResultPayload, RemoteCommand } from '../commands';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -56,11 +57,26 @@ export interface AvailabilityPayload {
   state: 'online' | 'offline';
 }
 
+/** `edge-ha/<cluster>/<node>/hw/<device>`, retained: the latest reading of one hardware device. */
+export interface HwPayload {
+  schema: typeof JSON_SCHEMA_VERSION;
+  cluster: string;
+  node: string;
+  device: string;
+  /** Queue record id of this reading (readings may be coalesced while offline, so gaps are normal here). */
+  seq: number;
+  tsMs: number;
+  reading: unknown;
+}
+
 export interface JsonTopicMap {
   state: StatePayload;
   events: EventPayload;
   metrics: MetricsPayload;
   availability: AvailabilityPayload;
+  /** Subscribed by the node when telemetry.commands.enabled. */
+  command: RemoteCommand;
+  'command-result': CommandResultPayload;
 }
 export type JsonTopicName = keyof JsonTopicMap;
-export const JSON_TOPIC_NAMES: readonly JsonTopicName[] = ['state', 'events', 'metrics', 'availability'];
+export const JSON_TOPIC_NAMES: readonly JsonTopicName[] = ['state', 'events', 'metrics', 'availability', 'command', 'command-result'];
