@@ -97,7 +97,10 @@ export class Daemon {
     });
     this.dispatch(this.core.boot(monoMs()));
     this.scheduleTick();
-    await this.startTelemetry();
+    await this.startTelemetry().catch((err: Error) => {
+      this.telemetryError = `internal error: ${err.message}`;
+      this.log.error('telemetry-disabled', { msg: `telemetry not started: ${err.stack ?? err.message}` });
+    });
   }
 
   /** Telemetry is an extension: when it cannot start, the daemon says why and runs on without it. */
@@ -323,7 +326,12 @@ export class Daemon {
     } else {
       this.log.info(type === 'resource' ? LOG_EVENTS.resource : LOG_EVENTS.fence, { ...rest, msg: 'reason' in ev ? ev.reason : '' });
     }
-    this.telemetry?.onEvent(ev);
+    try {
+      this.telemetry?.onEvent(ev);
+    } catch (err) {
+      // Telemetry must never take the daemon down; the event is still in the log.
+      this.log.error('telemetry-error', { msg: (err as Error).stack ?? String(err) });
+    }
     try {
       this.control?.broadcast(ev);
     } catch (err) {

@@ -16,6 +16,8 @@ export type PairEvent =
   /** The simulated switch turned a node's power off or on (a fence, or the power returning after a reboot). */
   | { type: 'power'; tMs: number; node: string; on: boolean }
   | { type: 'daemon-start'; tMs: number; node: string; pid: number }
+  /** Seen at the MQTT broker: a node's Sparkplug NBIRTH/NDEATH or JSON availability. */
+  | { type: 'broker'; tMs: number; node: string; kind: 'NBIRTH' | 'NDEATH' | 'online' | 'offline'; detail: string }
   | {
       type: 'daemon-exit';
       tMs: number;

@@ -9,7 +9,9 @@ import type { ReadStream, WriteStream } from 'node:tty';
 import { COMMAND_SUMMARY } from './commands';
 import { printable } from './format';
 import { findRepoRoot } from './repoRoot';
-import { prepareRunDir } from './runDir';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
+import { watchBroker } from './mqttWatch';
+import { prepareRunDir, type RunDirLayout } from './runDir';
 import { printEvents, runScript } from './script';
 import { PairSupervisor, type PairSupervisorOptions } from './supervisor';
 import { restoreTerminal, runView } from './view';
@@ -39,6 +41,10 @@ Options:
                    N+2 (power switch); default: the ports of examples/pair
   --run-dir DIR    configs, state and control sockets of both nodes go here
                    (default: <repo>/.run/pair)
+  --broker URL     publish telemetry to this MQTT broker (mqtt://HOST:PORT);
+                   default: an embedded broker on 127.0.0.1:18830 (N+3 with
+                   --port-base). Watch it with
+                   mosquitto_sub -h 127.0.0.1 -p 18830 -t 'edge-ha/#' -v
   -h, --help       show this help and exit
 `;
 
@@ -47,6 +53,7 @@ export interface PairArgs {
   help: boolean;
   portBase?: number;
   runDir?: string;
+  broker?: string;
 }
 
 export type ParsedPairArgs = { ok: true; args: PairArgs } | { ok: false; error: string };
@@ -66,6 +73,10 @@ export function parsePairArgs(argv: readonly string[]): ParsedPairArgs {
         return { ok: false, error: `--port-base: expected a port number, got ${JSON.stringify(value ?? '')}` };
       }
       args.portBase = Number(value);
+    } else if (flag === '--broker') {
+      const value = takeValue();
+      if (value === null || !/^(mqtts?|tcp|ssl):\/\/[^/\s]+$/.test(value)) return { ok: false, error: `--broker: expected mqtt://HOST:PORT, got ${JSON.stringify(value ?? '')}` };
+      args.broker = value;
     } else if (flag === '--run-dir') {
       const value = takeValue();
       if (value === null || value === '') return { ok: false, error: '--run-dir: expected a directory' };
@@ -114,10 +125,45 @@ export async function runPairWith(argv: readonly string[], io: PairIo): Promise<
     exampleDir: join(repoRoot, 'examples', 'pair'),
     runDir: args.runDir ?? join(repoRoot, '.run', 'pair'),
     portBase: args.portBase,
+    ...(args.broker !== undefined ? { brokerUrl: args.broker } : {}),
   });
   if (!prepared.ok) return (say(prepared.error), 1);
   const sup = new PairSupervisor({ layout: prepared.layout, repoRoot, daemonArgv: io.daemonArgv });
-  return runStarted(sup, args, io, prepared.layout.runDir, say);
+  const mqtt = await startTelemetrySide(prepared.layout, args, sup, say);
+  if (!mqtt.ok) return (say(mqtt.error), 1);
+  try {
+    return await runStarted(sup, args, io, prepared.layout.runDir, say);
+  } finally {
+    await mqtt.stop();
+  }
+}
+
+/** The embedded broker (unless --broker) and the watch that reports each node's birth and death at it. */
+async function startTelemetrySide(layout: RunDirLayout, args: PairArgs, sup: PairSupervisor, say: (t: string) => void): Promise<{ ok: true; stop: () => Promise<void> } | { ok: false; error: string }> {
+  const url = layout.brokerUrl;
+  if (url === null) return { ok: true, stop: async () => undefined };
+  let broker: EmbeddedBroker | null = null;
+  if (args.broker === undefined) {
+    const u = new URL(url);
+    try {
+      broker = await startEmbeddedBroker(u.hostname, Number(u.port));
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
+  const u = new URL(url);
+  const cluster = layout.nodes[0].config.cluster.id;
+  say(`telemetry: ${broker ? 'embedded MQTT broker' : 'broker'} at ${url}; watch it with`);
+  say(`  mosquitto_sub -h ${u.hostname} -p ${u.port || 1883} -t 'edge-ha/${cluster}/#' -v     (JSON events)`);
+  say(`  mosquitto_sub -h ${u.hostname} -p ${u.port || 1883} -t 'spBv1.0/${cluster}/#' -v    (Sparkplug B, protobuf)`);
+  const watch = watchBroker(url, cluster, (s) => sup.report({ type: 'broker', tMs: sup.now(), node: s.node, kind: s.kind, detail: s.detail }));
+  return {
+    ok: true,
+    stop: async () => {
+      await watch.close();
+      await broker?.close();
+    },
+  };
 }
 
 async function runStarted(sup: PairSupervisor, args: PairArgs, io: PairIo, runDir: string, say: (t: string) => void): Promise<number> {

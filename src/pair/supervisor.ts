@@ -185,6 +185,11 @@ export class PairSupervisor {
     return node;
   }
 
+  /** Events seen outside the supervisor (the MQTT broker watch) join the same stream. */
+  report(event: PairEvent): void {
+    this.emit(event);
+  }
+
   private emit(event: PairEvent): void {
     this.history.push(event);
     if (this.history.length > HISTORY_KEPT) this.history.shift();

@@ -87,38 +87,45 @@ export class SparkplugProfile implements Profile {
     private readonly onError: (msg: string) => void,
   ) {}
 
-  will(nowMs: number): OutboundMessage {
+  will(wallMs: number): OutboundMessage {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     const will = this.session.connect(nowMs);
     this.bdSeq.save(this.session.nextBdSeq);
     return will;
   }
-  online(nowMs: number, metrics: TelemetryMetric[]): OutboundMessage[] {
+  online(wallMs: number, metrics: TelemetryMetric[]): OutboundMessage[] {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     this.deviceIds.clear();
     return this.ok(this.session.birth(nowMs, toSparkplugMetrics(metrics, nowMs)));
   }
-  changes(nowMs: number, diff: Diff, all: TelemetryMetric[]): OutboundMessage[] {
+  changes(wallMs: number, diff: Diff, all: TelemetryMetric[]): OutboundMessage[] {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     // A metric never declared forces a rebirth; the session does it and needs every value.
     const metrics = diff.added.length ? all : diff.changed;
     return this.ok(this.session.data(nowMs, toSparkplugMetrics(metrics, nowMs)));
   }
-  hw(nowMs: number, device: string, flat: Record<string, string | number | boolean | null>): OutboundMessage[] {
+  hw(wallMs: number, device: string, flat: Record<string, string | number | boolean | null>): OutboundMessage[] {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     if (!this.session.online) return [];
     this.deviceIds.add(device);
     return this.ok(this.session.deviceData(nowMs, device, flatToMetrics(flat, nowMs)));
   }
-  offline(nowMs: number): OutboundMessage[] {
+  offline(wallMs: number): OutboundMessage[] {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     return this.session.bdSeq === null ? [] : [this.session.death(nowMs)];
   }
   subscriptions(): string[] {
     return [nodeTopic(this.groupId, 'NCMD', this.edgeNodeId)];
   }
-  handle(nowMs: number, topic: string, payload: Buffer): HandleResult {
+  handle(wallMs: number, topic: string, payload: Buffer): HandleResult {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     if (topic !== nodeTopic(this.groupId, 'NCMD', this.edgeNodeId)) return { handled: false };
     const r = this.session.handleCommand(nowMs, topic, payload);
     if (r.kind === 'rebirth') return { handled: true, messages: r.messages, note: 'NCMD Node Control/Rebirth: published a fresh NBIRTH' };
     return { handled: true, messages: [], note: r.kind === 'ignored' ? `NCMD ignored: ${r.reason}` : `NCMD rejected: ${r.error}` };
   }
-  rebirth(nowMs: number): OutboundMessage[] {
+  rebirth(wallMs: number): OutboundMessage[] {
+    const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     return this.ok(this.session.rebirth(nowMs));
   }
   disconnected(): void {

@@ -65,7 +65,7 @@ export class TelemetryPublisher {
     if (this.ctx.commandKeys) subs.push(this.ctx.topic('command'));
     this.link.setSubscriptions(subs);
     this.link.start();
-    this.sampleTimer = setInterval(() => this.sample(), SAMPLE_INTERVAL_MS);
+    this.sampleTimer = setInterval(() => this.guard('sample', () => this.sample()), SAMPLE_INTERVAL_MS);
     this.sampleTimer.unref();
   }
 
@@ -113,6 +113,20 @@ export class TelemetryPublisher {
   // ------------------------------------------------------------ link hooks
 
   onConnected(): void {
+    this.guard('connected', () => this.connected());
+  }
+
+  /** A bug in telemetry must not become an uncaught exception in the daemon: log it and go on. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.lastError = `internal error in ${what}: ${(err as Error).message}`;
+      this.log.error('telemetry-error', { msg: (err as Error).stack ?? String(err) });
+    }
+  }
+
+  private connected(): void {
     const nowMs = this.host.wallMs();
     const status = this.host.status();
     this.model.updateStatus(status);
@@ -133,6 +147,10 @@ export class TelemetryPublisher {
   }
 
   onMessage(topic: string, payload: Buffer): void {
+    this.guard('message', () => this.message(topic, payload));
+  }
+
+  private message(topic: string, payload: Buffer): void {
     const nowMs = this.host.wallMs();
     const h = this.profile.handle(nowMs, topic, payload, this.model.snapshot());
     if (h.handled) {

@@ -58,6 +58,10 @@ suite(title, () => {
       expect(fenced).toBeLessThan(lines.indexOf(takeover));
       expect(lines).toContainEqual(expect.objectContaining({ type: 'power', node: victim, on: false }));
       expect(lines).toContainEqual(expect.objectContaining({ type: 'command', command: 'crash active', node: victim, ok: true }));
+      // The embedded broker published the victim's Will: a Sparkplug host sees it dead at once.
+      await waitFor(`${victim}'s NDEATH at the broker`, () => lines.find((l) => l.type === 'broker' && l.node === victim && l.kind === 'NDEATH'), 5_000).catch((e: Error) => {
+        throw new Error(e.message + explain());
+      });
     } finally {
       stdin.write('quit\n');
       expect(await done).toBe(0);
