@@ -17,6 +17,8 @@ export async function startEmbeddedBroker(host: string, port: number): Promise<E
   // Closing must not wait for clients: the pair is stopping, its daemons with it.
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
+    // Telemetry messages are small: do not hold them back for Nagle + delayed ACK.
+    s.setNoDelay(true);
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

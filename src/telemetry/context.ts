@@ -62,7 +62,7 @@ export async function createTelemetry(config: Config, host: TelemetryHost, opts:
   }
   const json = JsonProfile.create(config.cluster.id, config.node.id);
   if (!json.ok) return json;
-  const queue = DiskQueue.open({ dir: join(config.stateDir, QUEUE_DIR), maxRecords: t.queue.maxRecords });
+  const queue = DiskQueue.open({ dir: join(config.stateDir, QUEUE_DIR), maxRecords: t.queue.maxRecords, syncMode: 'group' });
   if (!queue.ok) return { ok: false, error: `telemetry queue: ${queue.error}` };
   const ctx: TelemetryContext = {
     cfg: t,

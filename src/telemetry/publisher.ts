@@ -42,6 +42,7 @@ export class TelemetryPublisher {
   private readonly recentIds = new RecentIds();
   private sampleTimer: NodeJS.Timeout | null = null;
   private draining = false;
+  private samplePending = false;
   private drainAgain = false;
   private online = false;
   private lastError: string | null = null;
@@ -75,6 +76,7 @@ export class TelemetryPublisher {
     // Give queued events a moment to leave before the clean death.
     const deadline = this.host.monoMs() + 1000;
     while (this.link.connected && this.ctx.queue.stats().pending > 0 && this.host.monoMs() < deadline) {
+      await this.ctx.queue.sync().catch(() => undefined);
       await this.drain();
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -96,8 +98,29 @@ export class TelemetryPublisher {
       this.log.error('telemetry-event-refused', { msg: this.lastError });
     }
     this.model.applyEvent(ev);
-    void this.drain();
-    this.sample();
+    this.syncThenDrain();
+    this.sampleSoon();
+  }
+
+  /** Records are published only once fsynced; the fsync runs off the event loop. */
+  private syncThenDrain(): void {
+    this.ctx.queue.sync().then(
+      () => this.drain(),
+      (err: Error) => {
+        this.lastError = `telemetry queue fsync failed: ${err.message}`;
+        this.log.error('telemetry-queue-sync-failed', { msg: `${this.lastError}; queued records are held until a sync succeeds` });
+      },
+    );
+  }
+
+  /** One status sample after a burst of events, not one per event (a burst would flood the broker). */
+  private sampleSoon(): void {
+    if (this.samplePending) return;
+    this.samplePending = true;
+    setImmediate(() => {
+      this.samplePending = false;
+      this.guard('sample', () => this.sample());
+    });
   }
 
   /** The latest reading of a hardware device (UPS, RAID); coalesced per device while offline. */
@@ -107,7 +130,7 @@ export class TelemetryPublisher {
     const r = this.ctx.queue.append('reading', { device, tsMs: this.host.wallMs(), flat }, `hw/${device}`);
     if (!r.ok) this.lastError = `reading of ${device} not queued: ${r.error}`;
     if (isNew && this.online && this.ctx.cfg.homeAssistant.enabled) void this.publishAll(this.discovery());
-    void this.drain();
+    this.syncThenDrain();
   }
 
   // ------------------------------------------------------------ link hooks
@@ -193,7 +216,7 @@ export class TelemetryPublisher {
       do {
         this.drainAgain = false;
         while (this.online && this.link.connected) {
-          const batch = this.ctx.queue.peek(DRAIN_WINDOW);
+          const batch = this.ctx.queue.peekDurable(DRAIN_WINDOW);
           if (batch.length === 0) break;
           const results = await Promise.all(batch.map((rec) => this.publishRecord(rec)));
           const okPrefix = results.findIndex((ok) => !ok);

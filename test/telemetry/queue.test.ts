@@ -213,3 +213,38 @@ describe('DiskQueue', () => {
     );
   });
 });
+
+describe('group commit (syncMode: group)', () => {
+  test('appends are handed out only after sync(), and one sync covers a burst', async () => {
+    let fsyncs = 0;
+    const q = open({ syncMode: 'group', fsyncAsync: (fd, cb) => (fsyncs++, fs.fsync(fd, cb)) });
+    for (let i = 0; i < 5; i++) expect(q.append('event', { i }).ok).toBe(true);
+    expect(q.peekDurable()).toEqual([]);
+    expect(q.peek()).toHaveLength(5);
+    await Promise.all([q.sync(), q.sync(), q.sync()]);
+    expect(q.peekDurable().map((r) => r.body)).toEqual([0, 1, 2, 3, 4].map((i) => ({ i })));
+    expect(fsyncs).toBe(1);
+    q.close();
+  });
+
+  test('a failing fsync keeps the records pending and unpublished; a later sync releases them', async () => {
+    let fail = true;
+    const q = open({ syncMode: 'group', fsyncAsync: (fd, cb) => (fail ? cb(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) : fs.fsync(fd, cb)) });
+    q.append('event', { n: 1 });
+    await expect(q.sync()).rejects.toThrow(/EIO/);
+    expect(q.peekDurable()).toEqual([]);
+    fail = false;
+    await q.sync();
+    expect(q.peekDurable()).toHaveLength(1);
+    q.close();
+  });
+
+  test('records appended in group mode survive a close and reopen', () => {
+    const q = open({ syncMode: 'group' });
+    q.append('event', { n: 1 });
+    q.close();
+    const again = open({ syncMode: 'group' });
+    expect(again.peekDurable().map((r) => r.body)).toEqual([{ n: 1 }]);
+    again.close();
+  });
+});

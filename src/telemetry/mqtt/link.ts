@@ -157,6 +157,8 @@ export class MqttLink {
     let lastError: string | null = null;
     client.on('connect', () => {
       if (this.client !== client) return;
+      // Small telemetry messages must not wait for Nagle + delayed ACK (~40 ms on Linux).
+      (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
       this.state = 'connected';
       this.reason = null;
       this.failedAttempts = 0;
