@@ -116,7 +116,20 @@ async function waitUntilAnswering(port: number, child: ChildProcess, deadlineMs:
   throw new Error(`ipmi_sim did not answer on 127.0.0.1:${port} within the start deadline`);
 }
 
+/** Starts ipmi_sim; tries again (another port) if the free port was taken before ipmi_sim bound it. */
 export async function startIpmiSim(options: IpmiSimOptions = {}): Promise<IpmiSimHandle> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(options: IpmiSimOptions): Promise<IpmiSimHandle> {
   const user = options.user ?? 'admin';
   const password = options.password ?? 'fence-Secret-42';
   const dir = mkdtempSync(join(tmpdir(), 'edgeha-ipmisim-'));

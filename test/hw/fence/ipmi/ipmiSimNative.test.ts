@@ -68,6 +68,22 @@ describeSim('IpmiFenceDevice against ipmi_sim', () => {
     expect(r.reason).toContain('chassis power reads');
   });
 
+  it('lanplus (RMCP+, cipher suite 3): off and on confirmed, and a wrong password is caught at RAKP 2', async () => {
+    const d = device(sim, { lanplus: true });
+    expect(await d.monitor()).toMatchObject({ ok: true });
+    const off = await d.off('node-b');
+    expect(off).toMatchObject({ ok: true });
+    expect(sim.power()).toBe('off');
+    expect((await device(sim).status('node-b')).state).toBe('off');
+    expect((await d.on('node-b')).ok).toBe(true);
+    expect(sim.power()).toBe('on');
+    const wrong = await device(sim, { lanplus: true, password: 'Wrong-Pass-77' }).off('node-b');
+    expect(wrong.ok).toBe(false);
+    expect(wrong.reason).toMatch(/RAKP message 2 key exchange code does not match this password/);
+    expect(wrong.reason).not.toContain('Wrong-Pass-77');
+    expect(sim.power()).toBe('on');
+  });
+
   it('a wrong password fails clearly, within the retry budget, and never shows either password', async () => {
     const wrong = 'Wrong-Pass-77';
     const started = performance.now();
@@ -88,19 +104,23 @@ describeSim('IpmiFenceDevice against ipmi_sim', () => {
     expect(r.reason).toMatch(/Get Session Challenge failed: completion code 0x81 \(invalid user name\)/);
   });
 
-  it('measures off + confirm (median of 10 off/on pairs)', async () => {
-    const d = device(sim);
+  it.each([
+    ['v1.5 MD5', false],
+    ['v2.0 RMCP+ suite 3', true],
+  ])('measures off + confirm with %s (median of 10 off/on pairs)', async (label, lanplus) => {
+    const d = device(sim, { lanplus });
     const offMs: number[] = [];
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
       const off = await d.off('node-b');
       offMs.push(performance.now() - t0);
       expect(off.ok).toBe(true);
+      expect(sim.power()).toBe('off');
       expect((await d.on('node-b')).ok).toBe(true);
     }
     offMs.sort((a, b) => a - b);
     const median = (offMs[4] + offMs[5]) / 2;
-    console.log(`ipmi_sim off+confirm (native v1.5 MD5, session open to close): median ${median.toFixed(1)} ms, min ${offMs[0].toFixed(1)}, max ${offMs[9].toFixed(1)} ms`);
+    console.log(`ipmi_sim off+confirm, native ${label}, session open to close: median ${median.toFixed(1)} ms, min ${offMs[0].toFixed(1)}, max ${offMs[9].toFixed(1)} ms`);
     expect(median).toBeLessThan(1000);
   });
 });
