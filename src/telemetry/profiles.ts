@@ -96,13 +96,20 @@ export class SparkplugProfile implements Profile {
   online(wallMs: number, metrics: TelemetryMetric[]): OutboundMessage[] {
     const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
     this.deviceIds.clear();
-    return this.ok(this.session.birth(nowMs, toSparkplugMetrics(metrics, nowMs)));
+    const { node, devices } = splitByDevice(metrics);
+    const sp = Object.fromEntries(Object.entries(devices).map(([id, ms]) => [id, toSparkplugMetrics(ms, nowMs)]));
+    return this.ok(this.session.birth(nowMs, toSparkplugMetrics(node, nowMs), sp));
   }
   changes(wallMs: number, diff: Diff, all: TelemetryMetric[]): OutboundMessage[] {
     const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
-    // A metric never declared forces a rebirth; the session does it and needs every value.
-    const metrics = diff.added.length ? all : diff.changed;
-    return this.ok(this.session.data(nowMs, toSparkplugMetrics(metrics, nowMs)));
+    const changed = splitByDevice(diff.changed);
+    const out: OutboundMessage[] = [];
+    // A node metric never declared forces a rebirth; the session does it and needs every value.
+    const nodeNew = diff.added.some((n) => deviceOf(n) === null);
+    const nodeMetrics = nodeNew ? splitByDevice(all).node : changed.node;
+    if (nodeMetrics.length) out.push(...this.ok(this.session.data(nowMs, toSparkplugMetrics(nodeMetrics, nowMs))));
+    for (const [id, ms] of Object.entries(changed.devices)) out.push(...this.ok(this.session.deviceData(nowMs, id, toSparkplugMetrics(ms, nowMs))));
+    return out;
   }
   hw(wallMs: number, device: string, flat: Record<string, string | number | boolean | null>): OutboundMessage[] {
     const nowMs = Math.floor(wallMs); // Sparkplug timestamps are integer ms
@@ -137,6 +144,33 @@ export class SparkplugProfile implements Profile {
     this.onError(`sparkplug: ${r.error}`);
     return [];
   }
+}
+
+/**
+ * The resource and the fencing are Sparkplug devices of the node (DBIRTH/DDATA),
+ * as a SCADA host expects equipment under its edge node; the rest is node-level.
+ */
+const DEVICE_PREFIXES: ReadonlyArray<[string, string]> = [
+  ['Resource/', 'resource'],
+  ['Last Resource Op/', 'resource'],
+  ['Fence/', 'fencing'],
+  ['Last Fence/', 'fencing'],
+];
+
+export function deviceOf(metricName: string): string | null {
+  for (const [prefix, id] of DEVICE_PREFIXES) if (metricName.startsWith(prefix)) return id;
+  return null;
+}
+
+function splitByDevice(metrics: TelemetryMetric[]): { node: TelemetryMetric[]; devices: Record<string, TelemetryMetric[]> } {
+  const node: TelemetryMetric[] = [];
+  const devices: Record<string, TelemetryMetric[]> = {};
+  for (const m of metrics) {
+    const id = deviceOf(m.name);
+    if (id === null) node.push(m);
+    else (devices[id] ??= []).push(m);
+  }
+  return { node, devices };
 }
 
 function flatToMetrics(flat: Record<string, string | number | boolean | null>, nowMs: number): SparkplugMetric[] {

@@ -56,12 +56,18 @@ d('telemetry over a real Mosquitto broker', () => {
     expect(metric(birth, 'bdSeq')?.longValue).toBe(0);
     expect(metric(birth, 'Node/Role')?.stringValue).toBe('active');
     expect(metric(birth, 'Peer/State')?.stringValue).toBe('up');
+    // The resource and the fencing are Sparkplug devices of the node.
+    expect(metric(birth, 'Resource/State')).toBeUndefined();
+    await r.waitFor((m) => m.some((x) => x.topic === 'spBv1.0/plant-1/DBIRTH/node-a/fencing'), 3000, 'DBIRTH fencing');
+    const resource = decode(r.on('spBv1.0/plant-1/DBIRTH/node-a/resource')[0]!.payload);
+    expect(metric(resource, 'Resource/State')?.stringValue).toBe('running');
+    expect(Number(resource.seq)).toBe(1);
 
     h.status.core.role = 'standby';
     h.pub.onEvent(h.event('transition', 'standby'));
     await r.waitFor((m) => m.some((x) => x.topic === 'spBv1.0/plant-1/NDATA/node-a'), 3000, 'NDATA');
     const data = decode(r.on('spBv1.0/plant-1/NDATA/node-a')[0]!.payload);
-    expect(Number(data.seq)).toBe(1);
+    expect(Number(data.seq)).toBe(3); // NBIRTH 0, DBIRTH resource 1, DBIRTH fencing 2
     expect(metric(data, 'Node/Role')?.stringValue).toBe('standby');
     expect(metric(data, 'Last Transition/Reason')?.stringValue).toMatch(/test transition/);
   });
