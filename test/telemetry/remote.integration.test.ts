@@ -3,7 +3,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyringFromKeys } from '../../src/protocol/keyring';
 import { signCommand, type CommandResultPayload } from '../../src/telemetry/commands';
 import { jsonTopic } from '../../src/telemetry/json/topics';
 import { configWith, harness, writeSecret, type Harness } from './helpers/harness';
