@@ -2,6 +2,7 @@
 //   edge-ha fence history [--json] [--limit N] [-c FILE | -s SOCKET | --state-dir DIR]
 //   edge-ha fence <node> [--off | --reboot | --status] [--yes] [--json] [-c FILE | -s SOCKET]
 //   edge-ha fence-device <agent> --action on|off|reboot|status|monitor [agent options] [--json]
+//   (agent ipmi: --host --port --user --password-file [--lanplus] [--auth-type] [--privilege])
 // Exit codes follow the fence-agents API where a device answers (0 success or
 // on, 1 failure, 2 off); a configuration the command cannot use is 2 for
 // `fence` and `fence history`, like the rest of the CLI.
@@ -13,7 +14,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load';
 import { controlRequest } from '../shell/control';
 import { FENCE_HISTORY_NAME, formatFenceHistory, joinFenceHistory } from '../shell/fence/history';
-import { buildManualDevice, MANUAL_ACTIONS, MANUAL_AGENTS, runManualAction, type ManualAction } from '../shell/fence/manualDevice';
+import { buildManualDevice, MANUAL_ACTIONS, MANUAL_AGENTS, runManualAction, type Built, type ManualAction } from '../shell/fence/manualDevice';
+import { IPMI_DEFAULT_PORT } from '../config/powerDevices';
+import { createFenceDevice } from '../shell/fence/createDevice';
 import { redact } from '../shell/fence/secretFile';
 import { readJsonLines } from '../shell/state/jsonl';
 
@@ -90,7 +93,7 @@ export function registerFenceCommands(program: Command, setExitCode?: SetExitCod
   program
     .command('fence-device')
     .description('drive ONE fence device by hand, no daemon needed (exit 0 ok/on, 1 failed, 2 off)')
-    .argument('<agent>', MANUAL_AGENTS.join(' | '))
+    .argument('<agent>', [...MANUAL_AGENTS, 'ipmi'].join(' | '))
     .option('--action <action>', `one of: ${MANUAL_ACTIONS.join(', ')}`)
     .option('--address <host:port>', 'sim-power: where the switch listens; rps10, apc-*, megatec-ups, lcus: the ser2net TCP port of the serial line')
     .option('--outlet <n>', 'rps10: outlet 0..9; apc-pdu: outlet 1..64; lcus: relay channel 1..8')
@@ -103,7 +106,13 @@ export function registerFenceCommands(program: Command, setExitCode?: SetExitCod
     .option('--plug <name>', 'the outlet or port of the target (sim-power: required; fence-agent: sent as plug=)')
     .option('--agent <name|path>', 'fence-agent: the ClusterLabs agent, e.g. fence_ipmilan (looked up in PATH)')
     .option('--arg <key=value>', 'fence-agent: an option for the agent (repeat it)', (v: string, all: string[]) => [...all, v], [])
-    .option('--password-file <file>', 'fence-agent, apc-pdu: file (mode 0600 or stricter) whose first line is the password')
+    .option('--password-file <file>', 'fence-agent, apc-pdu, ipmi: file (mode 0600 or stricter) whose first line is the password')
+    .option('--host <host>', 'ipmi: the BMC\'s address')
+    .option('--port <n>', `ipmi: the BMC's UDP port (default ${IPMI_DEFAULT_PORT})`)
+    .option('--user <name>', 'ipmi: the BMC user (default: the null user)')
+    .option('--lanplus', 'ipmi: IPMI v2.0 RMCP+ instead of v1.5')
+    .option('--auth-type <type>', 'ipmi: v1.5 authentication md5 (default), password or none')
+    .option('--privilege <level>', 'ipmi: callback, user, operator or administrator (default)')
     .option('--timeout <ms>', 'per call (default: sim-power 5000, fence-agent 20000, UPS: time allowed for the output to switch)')
     .option('--json', 'print JSON')
     .action(guarded((agent: string, o: DeviceOptions) => fenceDevice(agent, o, stdio)));
@@ -241,6 +250,47 @@ interface DeviceOptions {
   senseOutlet?: string;
   timeout?: string;
   json?: boolean;
+  host?: string;
+  port?: string;
+  user?: string;
+  lanplus?: boolean;
+  authType?: string;
+  privilege?: string;
+}
+
+const IPMI_ONLY = ['host', 'port', 'user', 'lanplus', 'authType', 'privilege'] as const;
+const AUTH_TYPES = ['md5', 'password', 'none'] as const;
+const PRIVILEGES = ['callback', 'user', 'operator', 'administrator'] as const;
+
+/** `fence-device ipmi`: the native agent, built through the same path as a configured `ipmi` device. */
+function buildIpmi(o: DeviceOptions, timeoutMs: number | undefined): Built {
+  const unused = (['address', 'outlet', 'login', 'plug', 'agent'] as const).filter((k) => o[k] !== undefined);
+  if (unused.length > 0 || o.arg.length > 0) return { ok: false, reason: 'ipmi takes --host, --port, --user, --password-file, --lanplus, --auth-type, --privilege' };
+  if (o.host === undefined || o.passwordFile === undefined) return { ok: false, reason: 'ipmi needs --host HOST and --password-file FILE' };
+  const port = o.port === undefined ? IPMI_DEFAULT_PORT : Number(o.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, reason: `--port: expected 1..65535, got ${o.port}` };
+  const authType = o.authType ?? 'md5';
+  if (!AUTH_TYPES.includes(authType as never)) return { ok: false, reason: `--auth-type: expected one of ${AUTH_TYPES.join(', ')}, got ${JSON.stringify(authType)}` };
+  const privilege = o.privilege ?? 'administrator';
+  if (!PRIVILEGES.includes(privilege as never)) return { ok: false, reason: `--privilege: expected one of ${PRIVILEGES.join(', ')}, got ${JSON.stringify(privilege)}` };
+  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000)) {
+    return { ok: false, reason: `--timeout: expected milliseconds 1..600000, got ${timeoutMs}` };
+  }
+  const device = createFenceDevice({
+    name: 'ipmi',
+    type: 'ipmi',
+    address: { host: o.host, port },
+    user: o.user ?? '',
+    passwordFile: path.resolve(o.passwordFile),
+    privilege: privilege as (typeof PRIVILEGES)[number],
+    authType: authType as (typeof AUTH_TYPES)[number],
+    lanplus: o.lanplus === true,
+    timeoutMs: timeoutMs ?? 1000,
+    retries: 3,
+    offConfirmTimeoutMs: 20_000,
+  });
+  // The device reads the password file itself at each call, and its reasons never carry the password.
+  return { ok: true, value: { device, target: 'target', timeoutMs: (timeoutMs ?? 1000) * 4 * 3 + 20_000, secret: null } };
 }
 
 export async function fenceDevice(agent: string, o: DeviceOptions, io: Io): Promise<number> {
@@ -251,7 +301,11 @@ export async function fenceDevice(agent: string, o: DeviceOptions, io: Io): Prom
   const action = o.action as ManualAction;
   const timeoutMs = o.timeout === undefined ? undefined : Number(o.timeout);
   const { action: _action, arg, timeout: _timeout, json: _json, ...rest } = o;
-  const built = buildManualDevice(agent, { ...rest, args: arg, timeoutMs });
+  const ipmiOnly = IPMI_ONLY.filter((k) => o[k] !== undefined);
+  let built: Built;
+  if (agent === 'ipmi') built = buildIpmi(o, timeoutMs);
+  else if (ipmiOnly.length > 0) built = { ok: false, reason: `${agent} does not take --${ipmiOnly.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} (ipmi options)` };
+  else built = buildManualDevice(agent, { ...rest, args: arg, timeoutMs });
   if (!built.ok) {
     io.err(`edge-ha: ${built.reason}`);
     return 1;

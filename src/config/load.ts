@@ -70,7 +70,7 @@ export function resolvePaths(config: Config, baseDir: string): Config {
       ...config.fencing,
       devices: config.fencing.devices.map((d) => {
         if (d.type === 'command') return { ...d, command: argv(d.command) };
-        if (d.type === 'apc-pdu') return { ...d, passwordFile: file(d.passwordFile) };
+        if (d.type === 'apc-pdu' || d.type === 'ipmi') return { ...d, passwordFile: file(d.passwordFile) };
         return d;
       }),
     },

@@ -31,6 +31,7 @@ export function toFileForm(config: Config): ConfigInput {
     controlSocket: config.controlSocket,
     timeouts: { ...config.timeouts },
     logging: { ...config.logging },
+    telemetry: structuredClone(config.telemetry),
     testing: { ...config.testing },
   };
 }
@@ -39,5 +40,7 @@ function deviceFileForm(device: FenceDeviceConfig): ConfigInput['fencing']['devi
   if (device.type === 'command') {
     return { ...device, command: [...device.command], options: { ...device.options } };
   }
+  // GPIO and serial-port devices have no network address.
+  if (device.type === 'gpio-relay' || device.type === 'rcd-serial') return { ...device, sense: { ...device.sense } };
   return { ...device, address: formatHostPort(device.address) };
 }

@@ -5,8 +5,9 @@
 
 import { z } from 'zod';
 import { bool, durationMs, filePath, hostPort, idString, intIn, oneOf, section, text, type IssueParams } from './fields';
+import { powerFenceDevices } from './powerDevices';
 
-export const FENCE_DEVICE_TYPES = ['command', 'sim-power', 'rps10', 'apc-pdu', 'apc-ups', 'megatec-ups', 'lcus'] as const;
+export const FENCE_DEVICE_TYPES = ['command', 'sim-power', 'rps10', 'apc-pdu', 'apc-ups', 'megatec-ups', 'lcus', 'ipmi', 'gpio-relay', 'rcd-serial'] as const;
 
 const rps10 = section({
   name: idString(),
@@ -55,7 +56,8 @@ const lcus = section({
   timeoutMs: durationMs(1).default(10_000),
 });
 
-export const serialFenceDevices = [rps10, apcPdu, apcUps, megatecUps, lcus] as const;
+/** Every device type beyond command and sim-power (the IPMI, GPIO and reset-cable ones are in powerDevices.ts). */
+export const serialFenceDevices = [rps10, apcPdu, apcUps, megatecUps, lcus, ...powerFenceDevices] as const;
 
 /** Each lcus device's senseDevice must be another configured device that can read power (not an lcus board). */
 export function checkSenseDevices(ctx: z.RefinementCtx, devices: readonly { name: string; type: string; senseDevice?: string }[]): void {

@@ -1,6 +1,8 @@
 // The effective configuration of one node, after the YAML file was validated
 // and defaults were filled in. src/config/schema.ts must produce exactly this.
 
+import type { PowerFenceDeviceConfig } from './powerDevices';
+
 export interface HostPort {
   host: string;
   port: number;
@@ -36,7 +38,9 @@ export type FenceDeviceConfig =
       plug: string;
       timeoutMs: number;
     }
-  | SerialFenceDeviceConfig;
+  | SerialFenceDeviceConfig
+  /** IPMI BMC, GPIO relay, RC-delay reset cable (schemas in powerDevices.ts). */
+  | PowerFenceDeviceConfig;
 
 /**
  * Fence devices on a serial line, reached over TCP (ser2net or a terminal

@@ -148,14 +148,14 @@ test('a bad enum value lists the accepted values', () => {
 test('fence devices: unknown type, bad command element, forbidden and malformed options', () => {
   const text = variant((d) => {
     d.fencing.devices = [
-      { name: 'x', type: 'ipmi' },
+      { name: 'x', type: 'ilo' },
       { name: 'y', type: 'command', command: ['fence_x', 3] },
       { name: 'z', type: 'command', command: 'fence_z', options: { action: 'on', ipport: 623 } },
       { name: 'w', type: 'command', command: 'fence_w', options: { 'bad name': 1 } },
     ];
   });
   expect(errorsOf(text)).toEqual([
-    'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, got "ipmi"',
+    'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, got "ilo"',
     'fencing.devices[1].command[1]: expected a string argument, got 3',
     'fencing.devices[2].options.action: expected no "action" option (fencing.action sets it), got "on"',
     'fencing.devices[3].options["bad name"]: expected an option name of letters, digits, "_" and "-", starting with a letter, got "bad name"',
