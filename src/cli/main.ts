@@ -12,6 +12,7 @@ import { controlRequest, ControlError } from '../shell/control';
 import { formatStatus } from './formatStatus';
 import { runDaemon } from './run';
 import { registerFenceCommands } from './fenceCommands';
+import { registerHardwareCommands } from './hardware';
 import { runSimulate } from './simulate';
 
 const DEFAULT_CONFIG = process.env.EDGE_HA_CONFIG ?? '/etc/edge-ha/edge-ha.yaml';
@@ -138,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerFenceCommands(program, (c) => (code = c));
+  registerHardwareCommands(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
