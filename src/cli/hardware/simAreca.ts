@@ -12,7 +12,7 @@ import type { DataListener } from '../../../hw/ups/transport';
 import { ARECA_DEFAULT_BAUD } from './arecaSerialProbe';
 import { arecaSimState, failDisk, heal, replaceDisk, setVolume, type RemovedDisks } from './arecaSimControl';
 import { attachControl, parseCommandObject, type ControlReply } from './controlLines';
-import type { RunningSim } from './simRunning';
+import { stopOnce, type RunningSim } from './simRunning';
 
 /** A request cut short is given up after this much silence (the framer keeps it otherwise). */
 export const ARECA_SIM_IDLE_MS = 200;
@@ -69,17 +69,12 @@ export async function runArecaSim(o: ArecaSimOptions): Promise<RunningSim> {
   }
   const removed: RemovedDisks = new Map();
   const state = () => ({ ...arecaSimState(model), loggedIn: device.sim.loggedIn, unplugged: device.unplugged });
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      control.detach();
-      device.dispose();
-      await host.close();
-      await pty.close();
-      finish();
-    })());
+  const { done, stop, isStopping } = stopOnce(async () => {
+    control.detach();
+    device.dispose();
+    await host.close();
+    await pty.close();
+  });
   const execute = (line: string): ControlReply => {
     const cmd = parseCommandObject(line, ARECA_SIM_COMMANDS);
     if (!cmd.ok) return { ok: false, error: cmd.error };
@@ -88,7 +83,7 @@ export async function runArecaSim(o: ArecaSimOptions): Promise<RunningSim> {
   };
   const control = attachControl(o.stdin, o.stdout, execute, () => void stop());
   void pty.exited.then(({ code, stderr }) => {
-    if (stopping) return;
+    if (isStopping()) return;
     control.reply({ event: 'exited', error: `socat exited (code ${code}): ${stderr.trim() || 'no message'}` });
     void stop();
   });

@@ -11,7 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import { writeGpioInputsFile } from '../../../hw/gpio/simFileBridge';
 import { parseControlLine } from '../../../hw/simdevice/control';
 import { attachControl, type ControlReply } from './controlLines';
-import type { RunningSim } from './simRunning';
+import { stopOnce, type RunningSim } from './simRunning';
 
 /** File names and line names the host's bridge must be configured with. */
 export const GPIO_UPS_INPUTS_FILE = 'inputs.json';
@@ -36,16 +36,11 @@ export async function runGpioUpsSim(o: GpioUpsSimOptions): Promise<RunningSim> {
   const publish = () =>
     writeGpioInputsFile(inputsPath, { [GPIO_UPS_ON_BATTERY_LINE]: level(state.onBattery), [GPIO_UPS_LOW_BATTERY_LINE]: level(state.lowBattery) });
   await publish();
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      control.detach();
-      rmSync(inputsPath, { force: true });
-      if (createdDir) removeIfEmpty(o.dir);
-      finish();
-    })());
+  const { done, stop } = stopOnce(async () => {
+    control.detach();
+    rmSync(inputsPath, { force: true });
+    if (createdDir) removeIfEmpty(o.dir);
+  });
   const execute = async (line: string): Promise<ControlReply> => {
     const cmd = parseControlLine(line);
     if (!cmd.ok) return { ok: false, error: cmd.error };

@@ -6,7 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { FifoWatchdogSim } from '../../../hw/watchdog/sim/fifoSim';
 import { attachControl, parseCommandObject, type ControlReply } from './controlLines';
-import type { RunningSim } from './simRunning';
+import { stopOnce, type RunningSim } from './simRunning';
 
 /** The usual driver default (softdog, iTCO_wdt: 60 s, reference §7.1). */
 export const WATCHDOG_SIM_TIMEOUT_MS = 60_000;
@@ -29,15 +29,10 @@ export async function runWatchdogSim(o: WatchdogSimOptions): Promise<RunningSim>
   });
   await sim.start();
   const state = () => ({ state: sim.core.state, timeLeftMs: sim.core.timeLeftMs(), resets: sim.core.resets });
-  let finish!: () => void;
-  const done = new Promise<void>((resolve) => (finish = resolve));
-  let stopping: Promise<void> | null = null;
-  const stop = () =>
-    (stopping ??= (async () => {
-      control.detach();
-      await sim.stop();
-      finish();
-    })());
+  const { done, stop } = stopOnce(async () => {
+    control.detach();
+    await sim.stop();
+  });
   const execute = (line: string): ControlReply => {
     const cmd = parseCommandObject(line, ['status']);
     if (!cmd.ok) return { ok: false, error: cmd.error };
