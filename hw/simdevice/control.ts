@@ -91,3 +91,30 @@ function parseSet(arg: unknown): Result<ControlCommand, string> {
   }
   return ok({ kind: 'set', set });
 }
+
+/** Newline-split text with a length bound; an overlong line is reported once, not kept. */
+export class BoundedLines {
+  private buf = '';
+  private dropping = false;
+
+  constructor(private readonly maxChars = CONTROL_MAX_LINE_CHARS) {}
+
+  /** Complete lines (null stands for an overlong line that was dropped). */
+  push(text: string): Array<string | null> {
+    const out: Array<string | null> = [];
+    for (const part of text.split(/(\n)/)) {
+      if (part === '\n') {
+        out.push(this.dropping ? null : this.buf.replace(/\r$/, ''));
+        this.buf = '';
+        this.dropping = false;
+      } else if (!this.dropping) {
+        this.buf += part;
+        if (this.buf.length > this.maxChars) {
+          this.buf = '';
+          this.dropping = true;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { parseNutDump } from '../ups/nutDump';
 import { timerSchedule, type Cancel, type Schedule } from '../ups/schedule';
-import { parseControlLine, CONTROL_MAX_LINE_CHARS, type ControlCommand } from './control';
+import { BoundedLines, parseControlLine, CONTROL_MAX_LINE_CHARS, type ControlCommand } from './control';
 import { openPtyPair } from './ptyPair';
 import { hostOnSerial, type SerialHost } from './serialHost';
 import { createSimUps, DEFAULT_APC_VARS, DEFAULT_MEGATEC_VARS, SIM_UPS_KINDS, type SimUps, type SimUpsKind, type SimUpsState } from './simUps';
@@ -81,15 +81,16 @@ export async function runSimDevice(opts: RunSimDeviceOptions): Promise<RunningSi
       await pty.close();
       finish();
     })());
-  const lines = new LineSplitter(CONTROL_MAX_LINE_CHARS);
+  const lines = new BoundedLines(CONTROL_MAX_LINE_CHARS);
   let chain = Promise.resolve(); // replies in the order the commands came
   const onData = (chunk: Buffer | string) => {
     for (const line of lines.push(chunk.toString())) {
-      if (line.trim() !== '') chain = chain.then(() => execute(line)).then(reply, () => undefined);
+      if (line !== null && line.trim() === '') continue;
+      chain = chain.then(() => execute(line)).then(reply, () => undefined);
     }
   };
-  const execute = async (line: string): Promise<object> => {
-    if (line === LineSplitter.OVERLONG) return { ok: false, error: `command line longer than ${CONTROL_MAX_LINE_CHARS} characters ignored` };
+  const execute = async (line: string | null): Promise<object> => {
+    if (line === null) return { ok: false, error: `command line longer than ${CONTROL_MAX_LINE_CHARS} characters ignored` };
     const cmd = parseControlLine(line);
     if (!cmd.ok) return { ok: false, error: cmd.error };
     try {
@@ -167,29 +168,3 @@ class Drainer {
   }
 }
 
-/** Newline-split text with a length bound; an overlong line comes out as OVERLONG once. */
-class LineSplitter {
-  static readonly OVERLONG = '\u0000overlong';
-  private buf = '';
-  private dropping = false;
-
-  constructor(private readonly maxChars: number) {}
-
-  push(text: string): string[] {
-    const out: string[] = [];
-    for (const part of text.split(/(\n)/)) {
-      if (part === '\n') {
-        out.push(this.dropping ? LineSplitter.OVERLONG : this.buf.replace(/\r$/, ''));
-        this.buf = '';
-        this.dropping = false;
-      } else if (!this.dropping) {
-        this.buf += part;
-        if (this.buf.length > this.maxChars) {
-          this.buf = '';
-          this.dropping = true;
-        }
-      }
-    }
-    return out;
-  }
-}

@@ -3,36 +3,11 @@
 // object per stdin line, one JSON reply per line on stdout, in order.
 
 import type { Readable, Writable } from 'node:stream';
-import { CONTROL_MAX_LINE_CHARS } from '../../../hw/simdevice/control';
+import { BoundedLines, CONTROL_MAX_LINE_CHARS } from '../../../hw/simdevice/control';
+
+export { BoundedLines };
 
 export type ControlReply = Record<string, unknown>;
-
-/** Newline-split text with a length bound; an overlong line is reported once, not kept. */
-export class BoundedLines {
-  private buf = '';
-  private dropping = false;
-
-  constructor(private readonly maxChars = CONTROL_MAX_LINE_CHARS) {}
-
-  /** Complete lines (null stands for an overlong line that was dropped). */
-  push(text: string): Array<string | null> {
-    const out: Array<string | null> = [];
-    for (const part of text.split(/(\n)/)) {
-      if (part === '\n') {
-        out.push(this.dropping ? null : this.buf.replace(/\r$/, ''));
-        this.buf = '';
-        this.dropping = false;
-      } else if (!this.dropping) {
-        this.buf += part;
-        if (this.buf.length > this.maxChars) {
-          this.buf = '';
-          this.dropping = true;
-        }
-      }
-    }
-    return out;
-  }
-}
 
 /** Parses a line as one JSON object with exactly one key; an error names what is wrong. */
 export function parseCommandObject(line: string, known: readonly string[]): { ok: true; key: string; arg: unknown } | { ok: false; error: string } {
