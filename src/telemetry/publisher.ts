@@ -12,7 +12,7 @@ import { ChangeTracker } from './changes';
 import { RecentIds, verifyCommand, type CommandResultPayload, type RemoteCommandName } from './commands';
 import type { TelemetryContext, TelemetryHost } from './context';
 import { discoveryMessages } from './homeAssistant';
-import { hwTopic } from './json/topics';
+import { checkTopicLevel, hwTopic } from './json/topics';
 import { JSON_SCHEMA_VERSION, type HwPayload } from './json/types';
 import { TelemetryModel } from './model';
 import type { LinkStatus, MqttLink } from './mqtt/link';
@@ -125,6 +125,11 @@ export class TelemetryPublisher {
 
   /** The latest reading of a hardware device (UPS, RAID); coalesced per device while offline. */
   reading(device: string, kind: 'ups' | 'raid', flat: FlatReading): void {
+    const bad = checkTopicLevel(device);
+    if (bad) {
+      this.lastError = `reading refused: device name ${bad}`;
+      return;
+    }
     const isNew = !this.hwKinds.has(device);
     this.hwKinds.set(device, kind);
     const r = this.ctx.queue.append('reading', { device, tsMs: this.host.wallMs(), flat }, `hw/${device}`);

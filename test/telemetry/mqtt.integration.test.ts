@@ -101,6 +101,18 @@ d('telemetry over a real Mosquitto broker', () => {
     expect(JSON.parse(late.on(jsonTopic('plant-1', 'node-a', 'availability'))[0]!.payload.toString())).toEqual({ state: 'online' });
   });
 
+  test('a hardware reading goes to its retained hw/<device> topic; a device name MQTT reserves is refused', async () => {
+    const h = await start({ profile: 'json' });
+    const topic = 'edge-ha/plant-1/node-a/hw/ups1';
+    const r = await rec([topic]);
+    h.pub.reading('ups1', 'ups', { status: 'OB LB', batteryChargePct: 12, critical: true });
+    await r.waitFor((m) => m.length >= 1, 5000, 'hw reading');
+    expect(JSON.parse(r.on(topic)[0]!.payload.toString())).toMatchObject({ device: 'ups1', reading: { status: 'OB LB', critical: true } });
+    h.pub.reading('ups/#', 'ups', { status: 'OL' });
+    expect(h.pub.status().lastError).toMatch(/reading refused: device name .* reserves/);
+    expect(h.pub.status().queue.readings).toBe(0);
+  });
+
   test('nothing lost: events during a broker outage and across a publisher restart all arrive, in order, with no gap', async () => {
     const events = jsonTopic('plant-1', 'node-a', 'events');
     // A persistent subscriber: the broker keeps its QoS 1 queue while it is away.

@@ -53,6 +53,13 @@ export function linkedSource(
       link.close();
       return opened;
     }
+    // close() may have come while the driver was starting (APC handshake, Megatec F/I):
+    // keeping it would hold the port (and its lock) open for good.
+    if (closed) {
+      opened.value.close();
+      link.close();
+      return err(sourceError('closed', `${what}: source closed`));
+    }
     driver = opened.value;
     stopNudge = driver.onNudge?.(() => nudgeListeners.forEach((l) => l())) ?? (() => {});
     return opened;
