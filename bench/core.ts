@@ -10,6 +10,7 @@ const cfg: CoreConfig = {
   paths: [{ name: 'crossover', intervalMs: 20, missMultiplier: 8 }, { name: 'lan', intervalMs: 20, missMultiplier: 8 }],
   fenceDeviceNames: ['x'], waitForAll: true, startupWaitMs: 30000, fenceDelayMs: 60, fenceTimeoutMs: 20000,
   fenceRetryMs: 1000, fenceRetryMaxMs: 30000, monitorIntervalMs: 2000, restartDelayMs: 2000, shutdownLingerMs: 1000,
+  fenceDelayRandomMs: 0, powerCriticalShutdown: true, powerShutdownWaitMs: 15000, selfFence: false,
 };
 
 function median(xs: number[]): number {

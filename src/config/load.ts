@@ -73,9 +73,11 @@ export function resolvePaths(config: Config, baseDir: string): Config {
         if (d.type === 'apc-pdu' || d.type === 'ipmi') return { ...d, passwordFile: file(d.passwordFile) };
         return d;
       }),
+      ...(config.fencing.arbitrator?.type === 'witness' ? { arbitrator: { ...config.fencing.arbitrator, keyFile: file(config.fencing.arbitrator.keyFile) } } : {}),
     },
     resource: { ...config.resource, command: argv(config.resource.command) },
     telemetry: resolveTelemetryPaths(config.telemetry, file),
+    hardware: resolveHardwarePaths(config.hardware, file, argv),
     stateDir: file(config.stateDir),
     controlSocket: file(config.controlSocket),
   };
@@ -98,4 +100,19 @@ function resolveTelemetryPaths(t: Config['telemetry'], file: (p: string) => stri
     broker: { ...b, passwordFile: opt(b.passwordFile), caFile: opt(b.caFile), certFile: opt(b.certFile), keyFile: opt(b.keyFile) },
     commands: { ...t.commands, keyFile: opt(t.commands.keyFile) },
   };
+}
+
+function resolveHardwarePaths(h: Config['hardware'], file: (p: string) => string, argv: (c: string[]) => string[]): Config['hardware'] {
+  const out: Config['hardware'] = { ...h, raid: h.raid.map((r) => ({ ...r, mdstat: file(r.mdstat), ...(r.command ? { command: argv(r.command) } : {}) })) };
+  // A board named like a path is a profile file; a bare name is a built-in profile.
+  if (h.board !== undefined && (h.board.startsWith('./') || h.board.startsWith('../') || h.board.startsWith('/'))) out.board = file(h.board);
+  if (h.watchdog.device !== undefined) out.watchdog = { ...h.watchdog, device: file(h.watchdog.device) };
+  if (h.ups) {
+    const ups = { ...h.ups };
+    if (ups.nut?.passwordFile !== undefined) ups.nut = { ...ups.nut, passwordFile: file(ups.nut.passwordFile) };
+    if (ups.contacts?.simFile !== undefined) ups.contacts = { ...ups.contacts, simFile: file(ups.contacts.simFile) };
+    out.ups = ups;
+  }
+  if (h.shutdownCommand.length > 0) out.shutdownCommand = argv(h.shutdownCommand);
+  return out;
 }

@@ -69,6 +69,23 @@ export type PowerFenceDeviceConfig =
       sense: GpioSenseConfig;
       /** How long the sense may take to read off after the line is driven (bounds each call). */
       timeoutMs: number;
+    }
+  | {
+      name: string;
+      /**
+       * Watchdog self-fencing (no power switch): the peer resets itself through its own watchdog when it is
+       * cut off. "Off" is confirmed by waiting `waitMs` (at least twice the peer's watchdog timeout, sbd's rule).
+       */
+      type: 'watchdog';
+      waitMs: number;
+      /** waitMs plus a margin: the fencer's bound on this device. */
+      timeoutMs: number;
+    }
+  | {
+      name: string;
+      /** Heartbeat's meatware: never confirms by itself; a person runs `edge-ha fence confirm <peer>`. */
+      type: 'operator';
+      timeoutMs: number;
     };
 
 const SENSE_EXPECTED =
@@ -146,4 +163,12 @@ const rcdSerial = section({
   timeoutMs: durationMs(1).default(10_000),
 });
 
-export const powerFenceDevices = [ipmi, gpioRelay, rcdSerial] as const;
+const watchdogWait = section({
+  name: idString(),
+  type: z.literal('watchdog'),
+  waitMs: durationMs(1_000),
+}).transform((d) => ({ ...d, timeoutMs: d.waitMs + 5_000 }));
+
+const operator = section({ name: idString(), type: z.literal('operator') }).transform((d) => ({ ...d, timeoutMs: 1_000 }));
+
+export const powerFenceDevices = [ipmi, gpioRelay, rcdSerial, watchdogWait, operator] as const;

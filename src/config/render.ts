@@ -25,6 +25,7 @@ export function toFileForm(config: Config): ConfigInput {
       action: config.fencing.action,
       devices: config.fencing.devices.map(deviceFileForm),
       ...(config.fencing.levels === undefined ? {} : { levels: config.fencing.levels.map((l) => [...l]) }),
+      ...(config.fencing.arbitrator === undefined ? {} : { arbitrator: arbitratorFileForm(config.fencing.arbitrator) }),
     },
     resource: { ...config.resource, command: [...config.resource.command] },
     stateDir: config.stateDir,
@@ -32,6 +33,7 @@ export function toFileForm(config: Config): ConfigInput {
     timeouts: { ...config.timeouts },
     logging: { ...config.logging },
     telemetry: structuredClone(config.telemetry),
+    hardware: hardwareFileForm(config.hardware),
     testing: { ...config.testing },
   };
 }
@@ -42,5 +44,18 @@ function deviceFileForm(device: FenceDeviceConfig): ConfigInput['fencing']['devi
   }
   // GPIO and serial-port devices have no network address.
   if (device.type === 'gpio-relay' || device.type === 'rcd-serial') return { ...device, sense: { ...device.sense } };
+  if (device.type === 'watchdog') return { name: device.name, type: device.type, waitMs: device.waitMs };
+  if (device.type === 'operator') return { name: device.name, type: device.type };
   return { ...device, address: formatHostPort(device.address) };
+}
+
+function arbitratorFileForm(a: NonNullable<Config['fencing']['arbitrator']>): NonNullable<ConfigInput['fencing']['arbitrator']> {
+  return a.type === 'witness' ? { ...a, address: formatHostPort(a.address) } : { ...a };
+}
+
+function hardwareFileForm(h: Config['hardware']): ConfigInput['hardware'] {
+  const { ups, ...rest } = structuredClone(h);
+  if (!ups) return rest;
+  const { serve, ...upsRest } = ups;
+  return { ...rest, ups: { ...upsRest, ...(serve ? { serve: { ...serve, bind: formatHostPort(h.ups?.serve?.bind ?? serve.bind) } } : {}) } };
 }

@@ -22,6 +22,7 @@ import { checkFenceLevels, fenceLevels } from './fenceLevels';
 import { hostPortKey } from './hostPort';
 import { checkSenseDevices, FENCE_DEVICE_TYPES, serialFenceDevices } from './serialDevices';
 import { telemetrySection } from './telemetry';
+import { arbitratorSection, hardwareSection } from './hardware';
 import type { Config } from './types';
 
 export const DEFAULT_INTERVAL_MS = 20;
@@ -101,6 +102,7 @@ const fencing = section(
     action: oneOf(['off', 'reboot']).default('reboot'),
     devices: z.array(fenceDevice, DEVICES_EXPECTED).min(1, DEVICES_EXPECTED).max(MAX_FENCE_DEVICES, DEVICES_EXPECTED),
     levels: fenceLevels().optional(),
+    arbitrator: arbitratorSection.optional(),
   },
   `a mapping with at least one fence device (${NO_FENCING})`,
 ).superRefine((f, ctx) => {
@@ -127,6 +129,8 @@ const timeouts = section({
   fenceRetryMaxMs: durationMs(0).default(30_000),
   restartDelayMs: durationMs(0).default(2_000),
   shutdownLingerMs: durationMs(0).default(1_000),
+  fenceDelayRandomMs: durationMs(0).default(20),
+  powerShutdownWaitMs: durationMs(0).default(15_000),
 }).superRefine((t, ctx) => {
   if (t.fenceRetryMaxMs >= t.fenceRetryMs) return;
   const message = `an integer at least timeouts.fenceRetryMs (${t.fenceRetryMs})`;
@@ -148,11 +152,38 @@ export const configSchema = section({
     format: oneOf(['auto', 'json', 'pretty']).default('auto'),
   }).prefault({}),
   telemetry: telemetrySection,
+  hardware: hardwareSection,
   testing: section({ faultInjection: bool().default(false) }).prefault({}),
 }).superRefine((c, ctx) => {
-  if (c.peer.id !== c.node.id) return;
-  ctx.addIssue({ code: 'custom', message: 'an id different from node.id', path: ['peer', 'id'] });
+  if (c.peer.id === c.node.id) ctx.addIssue({ code: 'custom', message: 'an id different from node.id', path: ['peer', 'id'] });
+  checkSelfFencing(ctx, c);
 });
+
+/**
+ * Watchdog self-fencing is safe only with an arbitrator (a node cut off must be able to tell it is the one
+ * cut off), a watchdog of its own, and a survivor that waits at least twice the watchdog timeout.
+ */
+function checkSelfFencing(ctx: z.RefinementCtx, c: z.output<typeof hardwareSection> extends infer H ? { hardware: H & { watchdog: { device?: string | undefined; timeoutSec: number } }; fencing: { devices: { name: string; type: string; waitMs?: number }[]; arbitrator?: { timeoutMs: number } | undefined } } : never): void {
+  const waits = c.fencing.devices.map((d, i) => ({ d, i })).filter(({ d }) => d.type === 'watchdog');
+  const issue = (path: (string | number)[], message: string, note: string) => ctx.addIssue({ code: 'custom', message, path, params: { note } });
+  if (waits.length === 0) {
+    if (c.fencing.arbitrator) issue(['fencing', 'arbitrator'], 'no arbitrator without a fence device of type watchdog', 'the arbitrator only serves watchdog self-fencing');
+    return;
+  }
+  const timeoutSec = c.hardware.watchdog.timeoutSec;
+  if (!c.fencing.arbitrator) {
+    issue(['fencing', 'arbitrator'], 'an arbitrator ({type: witness, address, keyFile} or {type: ping, host})', 'without one, a node cut off from its peer cannot tell that it is the one cut off, and both would take over');
+  } else if (c.fencing.arbitrator.timeoutMs >= timeoutSec * 1000) {
+    issue(['fencing', 'arbitrator', 'timeoutMs'], `an integer under hardware.watchdog.timeoutSec in ms (${timeoutSec * 1000})`, 'the answer must come before the watchdog could fire');
+  }
+  if (!c.hardware.watchdog.device) {
+    issue(['hardware', 'watchdog', 'device'], 'a watchdog device (/dev/watchdog)', 'self-fencing resets this node through its watchdog');
+  }
+  for (const { d, i } of waits) {
+    if ((d.waitMs ?? 0) >= 2 * timeoutSec * 1000) continue;
+    issue(['fencing', 'devices', i, 'waitMs'], `an integer at least ${2 * timeoutSec * 1000} (twice hardware.watchdog.timeoutSec)`, 'the peer may still be running until its watchdog fires; sbd waits twice the timeout');
+  }
+}
 
 /** Where a list sits: its key in the section, and its full path for messages. */
 interface ListAt {

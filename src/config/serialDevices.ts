@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { bool, durationMs, filePath, hostPort, idString, intIn, oneOf, section, text, type IssueParams } from './fields';
 import { powerFenceDevices } from './powerDevices';
 
-export const FENCE_DEVICE_TYPES = ['command', 'sim-power', 'rps10', 'apc-pdu', 'apc-ups', 'megatec-ups', 'lcus', 'ipmi', 'gpio-relay', 'rcd-serial'] as const;
+export const FENCE_DEVICE_TYPES = ['command', 'sim-power', 'rps10', 'apc-pdu', 'apc-ups', 'megatec-ups', 'lcus', 'ipmi', 'gpio-relay', 'rcd-serial', 'watchdog', 'operator'] as const;
 
 const rps10 = section({
   name: idString(),

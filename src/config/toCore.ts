@@ -22,5 +22,9 @@ export function toCoreConfig(config: Config): CoreConfig {
     monitorIntervalMs: config.resource.monitorIntervalMs,
     restartDelayMs: t.restartDelayMs,
     shutdownLingerMs: t.shutdownLingerMs,
+    fenceDelayRandomMs: t.fenceDelayRandomMs,
+    powerCriticalShutdown: config.hardware.rules.upsCritical === 'shutdown',
+    powerShutdownWaitMs: t.powerShutdownWaitMs,
+    selfFence: config.fencing.arbitrator !== undefined,
   };
 }

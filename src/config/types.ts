@@ -1,7 +1,10 @@
 // The effective configuration of one node, after the YAML file was validated
 // and defaults were filled in. src/config/schema.ts must produce exactly this.
 
+import type { ArbitratorConfig, HardwareConfig } from './hardware';
 import type { PowerFenceDeviceConfig } from './powerDevices';
+
+export type { ArbitratorConfig, HardwareConfig };
 
 export interface HostPort {
   host: string;
@@ -103,6 +106,8 @@ export interface Config {
      * Absent: each device is its own level, in `devices` order.
      */
     levels?: string[][];
+    /** Self-fencing: asked by a node that lost its peer whether it may survive (needs hardware.watchdog.device). */
+    arbitrator?: ArbitratorConfig;
   };
   resource: ResourceConfig;
   stateDir: string;
@@ -115,9 +120,14 @@ export interface Config {
     fenceRetryMaxMs: number;
     restartDelayMs: number;
     shutdownLingerMs: number;
+    /** Random part added to a non-owner's fence delay (0..this), so two non-owners do not fire in step. */
+    fenceDelayRandomMs: number;
+    /** On critical power, the owner waits at most this long for a critical peer to shut down first. */
+    powerShutdownWaitMs: number;
   };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; format: 'auto' | 'json' | 'pretty' };
   telemetry: TelemetryConfig;
+  hardware: HardwareConfig;
   /** Test and lab switches. Off in production. */
   testing: { faultInjection: boolean };
 }

@@ -10,7 +10,7 @@
 
 import { isPreferred } from './peer';
 import { describeSilence } from './paths';
-import { ResourceRules } from './resourceRules';
+import { PowerAndArbiterRules } from './powerAndArbiter';
 import {
   HB_FLAG,
   type CoreAction,
@@ -27,7 +27,7 @@ const PERSIST_RETRY_MS = 500;
 const LATE_AFTER_FENCE_MAX = 3;
 export type { CoreInit } from './coreState';
 
-export class ClusterCore extends ResourceRules {
+export class ClusterCore extends PowerAndArbiterRules {
 
   // ------------------------------------------------------------ public API
 
@@ -61,7 +61,10 @@ export class ClusterCore extends ResourceRules {
         this.onResourceResult(now, ev);
         break;
       case 'health':
-        this.onHealth(ev.source, ev.level, ev.reason);
+        this.onHealth(ev.source, ev.level, ev.reason, ev.kind);
+        break;
+      case 'arbiter':
+        this.onArbiter(now, ev);
         break;
       case 'command':
         this.onCommand(now, ev.cmdId, ev.command);
@@ -94,6 +97,7 @@ export class ClusterCore extends ResourceRules {
       if (this.mode === 'normal') t = Math.min(t, this.restartAtMs);
     }
     if (this.role === 'leaving') t = Math.min(t, this.leaveDeadlineMs);
+    t = Math.min(t, this.powerWakeMs());
     if (this.switchoverRequestUntilMs > now) t = Math.min(t, this.switchoverRequestUntilMs);
     if (this.peerFencingSinceMs !== null && this.fence.kind === 'idle' && this.role === 'active' && this.peer.lostAtMs === null) {
       t = Math.min(t, Math.max(this.peerFencingSinceMs + this.preemptGraceMs(), this.suspendLossUntilMs));
@@ -148,6 +152,7 @@ export class ClusterCore extends ResourceRules {
       this.note('peer-seen', `saw ${this.cfg.peerId} on ${pathName} (role ${hb.role}, epoch ${hb.epoch})`);
     } else if (wasLost) {
       this.note('peer-seen', `${this.cfg.peerId} heard again on ${pathName}`);
+      this.arbiterPeerBack();
     }
     if (this.peerFlagsChanged(prev, hb)) this.sendAllNow(now);
   }
@@ -163,8 +168,10 @@ export class ClusterCore extends ResourceRules {
   protected evaluate(now: number): void {
     this.evaluatePaths(now);
     if (this.role === 'leaving') return this.evaluateLeaving(now);
+    if (this.selfFenced) return; // committed: the watchdog resets this node
     if (this.mode === 'maintenance') return;
     if (this.peerLost(now)) this.onPeerLost(now);
+    if (this.evaluatePower(now)) return;
     switch (this.role) {
       case 'waiting':
         return this.evaluateWaiting(now);
@@ -223,8 +230,9 @@ export class ClusterCore extends ResourceRules {
       this.startFencing(now, 0, `peer lost on all paths (${silence}); fencing ${this.cfg.peerId} via ${via} (we own the service, no delay)`);
     } else if (this.role === 'standby') {
       this.alarms.raise('peer-lost', 'critical', `${this.cfg.peerId} lost on all paths (${silence}); fencing it via ${via}`);
-      this.setRole(now, 'fencing', `peer lost on all paths (${silence}); fencing ${this.cfg.peerId} via ${via} after ${this.cfg.fenceDelayMs} ms (fence delay: the owner fences first)`);
-      this.startFencing(now, this.cfg.fenceDelayMs, null);
+      const delayMs = this.nonOwnerFenceDelayMs();
+      this.setRole(now, 'fencing', `peer lost on all paths (${silence}); fencing ${this.cfg.peerId} via ${via} after ${delayMs} ms (fence delay: the owner fences first)`);
+      this.startFencing(now, delayMs, null);
     }
   }
 
@@ -254,7 +262,7 @@ export class ClusterCore extends ResourceRules {
       this.alarms.raise('waiting-for-peer', 'critical', `${this.cfg.peerId} not seen for ${Math.round(waited)} ms since start-up; this node is in ${this.mode} mode, so it will not fence or take over`);
     } else {
       this.setRole(now, 'fencing', `${this.cfg.peerId} not seen for ${Math.round(waited)} ms since start-up and wait_for_all is off; fencing it`);
-      this.startFencing(now, this.cfg.fenceDelayMs, null);
+      this.startFencing(now, this.nonOwnerFenceDelayMs(), null);
     }
   }
 
@@ -397,11 +405,25 @@ export class ClusterCore extends ResourceRules {
   protected startFencing(now: number, delayMs: number, reason: string | null): void {
     if (!this.fence.begin(now, delayMs)) return;
     if (reason) this.note('fence-fired', reason);
+    if (this.cfg.selfFence) this.consultArbiter(reason ?? `${this.cfg.peerId} lost; about to fence it`);
     this.driveFence(now);
   }
 
+  /**
+   * How long a node that does not own the service waits before fencing: the base delay, a random part
+   * (two non-owners do not fire in step), and, when the peer did not own the service either, the base
+   * once more for the node that is not preferred, so the priority decides a race between equals.
+   */
+  protected nonOwnerFenceDelayMs(): number {
+    let delayMs = this.cfg.fenceDelayMs + Math.floor(this.random() * (this.cfg.fenceDelayRandomMs + 1));
+    const hb = this.peer.hb;
+    const peerOwned = hb !== null && (hb.role === 'active' || hb.resource !== 'stopped');
+    if (hb !== null && !peerOwned && !isPreferred(this.cfg.nodeId, this.cfg.priority, hb.nodeId, hb.priority)) delayMs += this.cfg.fenceDelayMs;
+    return delayMs;
+  }
+
   protected driveFence(now: number): void {
-    if (this.fence.kind === 'idle') return this.startFencing(now, this.role === 'active' ? 0 : this.cfg.fenceDelayMs, null);
+    if (this.fence.kind === 'idle') return this.startFencing(now, this.role === 'active' ? 0 : this.nonOwnerFenceDelayMs(), null);
     const due = this.fence.due(now);
     if (due === 'fire') this.fireFence(now);
     else if (due === 'give-up') this.fenceFailed(now, `no result from the fence device after ${Math.round(this.fence.inflightForMs(now))} ms`);
@@ -428,13 +450,24 @@ export class ClusterCore extends ResourceRules {
     this.recordFenceResult(now, ev.confirmedOff, ev.reason);
     if (!ev.confirmedOff) return this.fenceFailed(now, ev.reason);
     this.fence.confirmed(ev.reason);
+    if (this.cfg.selfFence && this.arbiter !== 'granted') {
+      // The wait for the peer's watchdog is over, but only the arbitrator's yes says the peer is the one cut off.
+      if (this.arbiter === 'denied') return;
+      this.heldFenceConfirm = { device: ev.device, reason: ev.reason };
+      this.consultArbiter(`${this.cfg.peerId}'s fence confirmed (${ev.reason}); may ${this.cfg.nodeId} take over?`);
+      return;
+    }
+    this.applyFenceConfirmed(now, ev.device, ev.reason);
+  }
+
+  protected applyFenceConfirmed(now: number, device: string | undefined, reason: string): void {
     this.peer.markFenced(now);
     this.peerFencingSinceMs = null;
     for (const p of this.paths) p.reset();
     this.alarms.clear('fence-failed');
     this.alarms.clear('peer-fencing-us');
-    this.alarms.raise('peer-fenced', 'warning', `${this.cfg.peerId} was fenced (${ev.reason}); running without a standby`);
-    this.note('fence-confirmed', `${this.cfg.peerId} confirmed powered off${ev.device ? ` by ${ev.device}` : ''}`);
+    this.alarms.raise('peer-fenced', 'warning', `${this.cfg.peerId} was fenced (${reason}); running without a standby`);
+    this.note('fence-confirmed', `${this.cfg.peerId} confirmed powered off${device ? ` by ${device}` : ''}`);
     this.onFenceConfirmed(now);
   }
 
@@ -452,7 +485,11 @@ export class ClusterCore extends ResourceRules {
 
   protected fenceFailed(now: number, reason: string): void {
     const retryInMs = this.fence.failed(now, reason);
-    this.alarms.raise('fence-failed', 'critical', `fencing ${this.cfg.peerId} failed (attempt ${this.fence.attempts}): ${reason}; retrying in ${retryInMs} ms. ${this.role === 'active' ? 'Keeping the service.' : 'Not taking over until the fence is confirmed.'}`);
+    this.alarms.raise(
+      'fence-failed',
+      'critical',
+      `fencing ${this.cfg.peerId} failed (attempt ${this.fence.attempts}): ${reason}; retrying in ${retryInMs} ms. ${this.role === 'active' ? 'Keeping the service.' : 'Not taking over until the fence is confirmed.'} If ${this.cfg.peerId} is really powered off, run \`edge-ha fence confirm ${this.cfg.peerId}\``,
+    );
     this.note('fence-failed', reason);
   }
 
@@ -492,6 +529,8 @@ export class ClusterCore extends ResourceRules {
       }
       case 'switchover':
         return this.commandSwitchover(now, reply);
+      case 'confirm-fenced':
+        return reply(...this.operatorConfirmed(now, cmd.target));
       case 'force-start':
         if (this.role !== 'waiting') return reply(false, `force-start is only for a node waiting for its peer at start-up (this node is ${this.role})`);
         if (this.mode !== 'normal') return reply(false, `${this.cfg.nodeId} is in ${this.mode} mode; run \`edge-ha online\` first`);
@@ -515,6 +554,31 @@ export class ClusterCore extends ResourceRules {
       return reply(true, `asked ${this.cfg.peerId} to hand the service over`);
     }
     return reply(false, `no switchover possible: ${this.cfg.nodeId} is ${this.role}, ${this.cfg.peerId} is ${this.peer.hb?.role ?? 'unknown'}`);
+  }
+
+  /** `edge-ha fence confirm <peer>`: a person says the peer is off. Refused while anything says otherwise. */
+  protected operatorConfirmed(now: number, target: string): [boolean, string] {
+    if (target !== this.cfg.peerId) return [false, `${target} is not this node's peer (${this.cfg.peerId})`];
+    if (this.role === 'leaving') return [false, 'shutting down'];
+    if (this.selfFenced) return [false, `${this.cfg.nodeId} is resetting itself (self-fence)`];
+    if (this.mode === 'maintenance') return [false, `${this.cfg.nodeId} is in maintenance mode; run \`edge-ha online\` first`];
+    const heard = this.paths.filter((p) => p.isUp(now)).map((p) => p.name);
+    if (heard.length > 0) return [false, `refused: ${target} is heard on ${heard.join(', ')}, so it is running, not off`];
+    if (this.peer.offConfirmed) return [false, `${target} is already confirmed off`];
+    const { fenceId } = this.fence.fire(now);
+    this.fence.confirmed('operator confirmed the peer is off');
+    this.lastFence = { fenceId, target, targetIncarnation: this.peer.incarnation ?? 0, reason: 'operator confirmation (edge-ha fence confirm)', requestedAtMs: now, finishedAtMs: now, result: 'confirmed', detail: 'an operator confirmed the peer is powered off' };
+    this.persist();
+    if (this.cfg.selfFence) {
+      this.arbiter = 'granted';
+      this.arbiterReason = 'operator confirmation';
+    }
+    this.peer.everSeen = true; // wait_for_all is satisfied by the operator's word
+    if (this.role === 'waiting') this.setRole(now, 'fencing', `operator confirmed ${target} is off`);
+    this.alarms.clear('waiting-for-peer');
+    this.alarms.clear('fence-failed');
+    this.applyFenceConfirmed(now, 'operator', 'operator confirmation');
+    return [true, `${target} recorded as powered off by operator confirmation${this.role === 'active' ? `; ${this.cfg.nodeId} owns the service` : ''}`];
   }
 
   protected setMode(mode: Mode): void {
@@ -542,7 +606,8 @@ export class ClusterCore extends ResourceRules {
     const peerTookOver = this.peer.hb?.role === 'active' || this.peer.flag(HB_FLAG.REFUSE) || this.peer.lostAtMs !== null || !this.peer.everSeen;
     if (peerTookOver || now >= this.leaveDeadlineMs) {
       this.leaveDeadlineMs = Infinity;
-      this.out.push({ type: 'exit', reason: 'resource stopped and peer told' });
+      if (this.powerShutdown !== null) this.out.push({ type: 'exit', reason: this.powerShutdown, powerOff: true });
+      else this.out.push({ type: 'exit', reason: 'resource stopped and peer told' });
     }
   }
 

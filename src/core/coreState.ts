@@ -13,6 +13,7 @@ import {
   type CoreConfig,
   type CoreStatus,
   type Heartbeat,
+  type HealthKind,
   type HealthLevel,
   type Mode,
   type NoticeName,
@@ -24,7 +25,8 @@ import {
 
 export type ResourceOp = { opId: number; op: 'start' | 'stop' | 'monitor'; purpose: StopPurpose | 'start' | 'monitor' };
 /** Why a stop was issued decides what happens when it completes. */
-export type StopPurpose = 'boot' | 'handoff' | 'leave' | 'two-active' | 'demote' | 'cleanup' | 'not-owner';
+export type StopPurpose = 'boot' | 'handoff' | 'leave' | 'two-active' | 'demote' | 'cleanup' | 'not-owner' | 'power' | 'self-fence';
+export type ArbiterState = CoreStatus['arbiter']['state'];
 
 const TRANSITIONS_KEPT = 20;
 const HEALTH_ORDER: Record<HealthLevel, number> = { ok: 0, degraded: 1, critical: 2 };
@@ -33,6 +35,8 @@ export interface CoreInit {
   config: CoreConfig;
   persisted: PersistedState | undefined;
   incarnation: number;
+  /** Seeds the fence delay's random part; the shell draws it at start, the simulator from its seed. */
+  seed?: number;
 }
 
 export abstract class CoreState {
@@ -45,7 +49,16 @@ export abstract class CoreState {
   protected readonly incarnation: number;
   protected resource: ResourceState = 'unknown';
   protected lastFence: PersistedState['lastFence'];
-  protected readonly healthBySource = new Map<string, { level: HealthLevel; reason: string }>();
+  protected readonly healthBySource = new Map<string, { level: HealthLevel; reason: string; kind: HealthKind | undefined }>();
+  /** Set once this node decided to shut down on critical power (the reason); never cleared. */
+  protected powerShutdown: string | null = null;
+  /** The owner's service is stopped on critical power and it waits for a critical peer to go first, since then. */
+  protected powerWaitSinceMs: number | null = null;
+  protected arbiter: ArbiterState;
+  protected arbiterReason: string | null = null;
+  /** A confirmed fence that arrived before the arbitrator's yes (self-fencing): applied on the yes. */
+  protected heldFenceConfirm: { device: string | undefined; reason: string } | null = null;
+  private rngState: number;
   protected seq = 0;
   protected flagsSent = -1;
   protected out: CoreAction[] = [];
@@ -87,6 +100,31 @@ export abstract class CoreState {
     this.incarnation = init.incarnation;
     this.lastFence = init.persisted?.lastFence;
     this.fence = new FenceMachine(init.config, init.persisted?.lastFence?.fenceId ?? 0);
+    this.arbiter = init.config.selfFence ? 'idle' : 'off';
+    // Scramble the seed (murmur3's finaliser) so small seeds such as 1, 2, 3 do not start near zero.
+    let x = (init.seed ?? 0x9e3779b9) >>> 0;
+    x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+    x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+    this.rngState = (x ^ (x >>> 16)) >>> 0 || 1;
+  }
+
+  /** A deterministic draw in [0, 1): xorshift32 over the seed the shell gave us. */
+  protected random(): number {
+    let x = this.rngState;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    this.rngState = x;
+    return x / 0x1_0000_0000;
+  }
+
+  /** Sources of kind `power` at critical, with their reasons; empty when the power is fine. */
+  protected criticalPower(): string[] {
+    const out: string[] = [];
+    for (const [source, h] of this.healthBySource) if (h.kind === 'power' && h.level === 'critical') out.push(`${source}: ${h.reason}`);
+    return out;
   }
 
   status(nowMs: number): CoreStatus {
@@ -110,6 +148,8 @@ export abstract class CoreState {
       },
       paths: this.paths.map((p) => p.status(nowMs)),
       fence: { state: this.fence.kind, attempts: this.fence.attempts, lastResult: this.fence.lastResult },
+      power: { critical: this.criticalPower().length > 0, peerCritical: ((hb?.flags ?? 0) & HB_FLAG.POWER_CRITICAL) !== 0, shutdown: this.powerShutdown },
+      arbiter: { state: this.arbiter, reason: this.arbiterReason },
       alarms: this.alarms.list(),
       transitions: [...this.transitions],
     };
@@ -137,6 +177,7 @@ export abstract class CoreState {
     if (this.mode === 'standby') f |= HB_FLAG.MODE_STANDBY;
     if (this.mode === 'maintenance') f |= HB_FLAG.MODE_MAINTENANCE;
     if (this.paths.some((p) => p.isUp(now))) f |= HB_FLAG.PEER_HEARD;
+    if (this.criticalPower().length > 0) f |= HB_FLAG.POWER_CRITICAL;
     return f;
   }
 
@@ -209,9 +250,9 @@ export abstract class CoreState {
     return out;
   }
 
-  protected onHealth(source: string, level: HealthLevel, reason: string): void {
+  protected onHealth(source: string, level: HealthLevel, reason: string, kind?: HealthKind): void {
     if (level === 'ok') this.healthBySource.delete(source);
-    else this.healthBySource.set(source, { level, reason });
+    else this.healthBySource.set(source, { level, reason, kind });
     const id = `health:${source}`;
     if (level === 'ok') this.alarms.clear(id);
     else this.alarms.raise(id, level === 'critical' ? 'critical' : 'warning', `${source}: ${reason}`);

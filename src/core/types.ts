@@ -44,8 +44,13 @@ export const HB_FLAG = {
   MODE_MAINTENANCE: 1 << 4,
   /** Sender currently hears the receiver on at least one path. */
   PEER_HEARD: 1 << 5,
+  /** Sender's own power is critical (its UPS is about to die) and it will shut down. */
+  POWER_CRITICAL: 1 << 6,
 } as const;
-export const HB_FLAGS_KNOWN = 0x3f;
+export const HB_FLAGS_KNOWN = 0x7f;
+
+/** What a health source watches; `power` sources drive the upsmon-like shutdown rule. */
+export type HealthKind = 'power' | 'storage' | 'network' | 'node';
 
 /** The content of one heartbeat datagram, after authentication. */
 export interface Heartbeat {
@@ -100,6 +105,12 @@ export interface CoreConfig {
   startupWaitMs: number;
   /** A node that does not own the service waits this long before fencing, so the owner wins a fence race. */
   fenceDelayMs: number;
+  /**
+   * A non-owner adds a random 0..fenceDelayRandomMs (drawn from CoreInit.seed, so a run replays), so two
+   * non-owners that lose each other at once do not fire together. When neither node owned the service,
+   * the node that is not preferred (priority) also waits fenceDelayMs once more.
+   */
+  fenceDelayRandomMs: number;
   /** A fence with no result after this long counts as failed (the shell times out too). */
   fenceTimeoutMs: number;
   /** Retry a failed fence after this long, doubling up to fenceRetryMaxMs. */
@@ -111,6 +122,19 @@ export interface CoreConfig {
   restartDelayMs: number;
   /** On shutdown, wait at most this long for the peer to take the service. */
   shutdownLingerMs: number;
+  /**
+   * Critical power (a `power` health source at critical) shuts this node down like upsmon: the service is
+   * handed to a peer whose power is fine, or stopped cleanly; a non-owner shuts down at once, the owner last.
+   */
+  powerCriticalShutdown: boolean;
+  /** The owner, its service stopped, waits at most this long for a peer on critical power to shut down first (upsmon HOSTSYNC). */
+  powerShutdownWaitMs: number;
+  /**
+   * Watchdog self-fencing (no power switch): a node that loses its peer asks the arbitrator whether it may
+   * survive; refused or unreachable, it stops petting its watchdog and is reset. A confirmed fence counts
+   * only once the arbitrator said yes.
+   */
+  selfFence: boolean;
 }
 
 // ---------------------------------------------------------------- persistence
@@ -143,7 +167,9 @@ export type OperatorCommand =
   | { kind: 'maintenance' }
   | { kind: 'switchover' }
   /** Start without having seen the peer: the peer is fenced first. */
-  | { kind: 'force-start' };
+  | { kind: 'force-start' }
+  /** An operator confirms the peer is powered off (Heartbeat's meatware): counts as a confirmed fence. */
+  | { kind: 'confirm-fenced'; target: string };
 
 export type CoreEvent =
   | { type: 'tick'; nowMs: number }
@@ -167,7 +193,9 @@ export type CoreEvent =
       running: boolean;
       reason: string;
     }
-  | { type: 'health'; nowMs: number; source: string; level: HealthLevel; reason: string }
+  | { type: 'health'; nowMs: number; source: string; level: HealthLevel; reason: string; kind?: HealthKind }
+  /** The arbitrator's answer to `askArbiter` (self-fencing): may this node survive the loss of its peer? */
+  | { type: 'arbiter'; nowMs: number; mayProceed: boolean; reason: string }
   | { type: 'command'; nowMs: number; cmdId: number; command: OperatorCommand }
   | {
       type: 'persistFailed';
@@ -217,7 +245,14 @@ export type CoreAction =
   | { type: 'commandResult'; cmdId: number; ok: boolean; message: string }
   /** Something a person should see that is not a role change (resource running, fence confirmed, peer joined). */
   | { type: 'notice'; name: NoticeName; message: string }
-  | { type: 'exit'; reason: string };
+  /** Self-fencing: ask the arbitrator whether this node may survive (answered by an `arbiter` event). */
+  | { type: 'askArbiter'; reason: string }
+  /** The peer is heard again: give back what the arbitrator granted (a witness lease). */
+  | { type: 'releaseArbiter' }
+  /** Stop petting the hardware watchdog so it resets this node; stop the resource meanwhile. */
+  | { type: 'selfFence'; reason: string }
+  /** Leave the process; with `powerOff` the shell runs the configured shutdown command first (critical power). */
+  | { type: 'exit'; reason: string; powerOff?: boolean };
 
 /** Why a node starts the resource: the three ways to own the service, plus local recovery. */
 export type StartCause =
@@ -236,7 +271,9 @@ export type NoticeName =
   | 'fence-fired'
   | 'fence-confirmed'
   | 'fence-failed'
-  | 'mode-changed';
+  | 'mode-changed'
+  | 'power-shutdown'
+  | 'self-fence';
 
 // ---------------------------------------------------------------- status
 
@@ -268,6 +305,10 @@ export interface CoreStatus {
   };
   paths: PathStatus[];
   fence: { state: string; attempts: number; lastResult: string | null };
+  /** Critical power: this node's, the peer's (from its heartbeat), and the shutdown under way if any. */
+  power: { critical: boolean; peerCritical: boolean; shutdown: string | null };
+  /** Self-fencing: `off` when not configured; `denied` means this node is resetting itself. */
+  arbiter: { state: 'off' | 'idle' | 'asking' | 'granted' | 'denied'; reason: string | null };
   alarms: Alarm[];
   transitions: Transition[];
 }

@@ -81,6 +81,10 @@ export function coreConfigFor(p: SimParams, self: 'a' | 'b'): CoreConfig {
     monitorIntervalMs: p.monitorIntervalMs,
     restartDelayMs: 500,
     shutdownLingerMs: 300,
+    fenceDelayRandomMs: 0,
+    powerCriticalShutdown: true,
+    powerShutdownWaitMs: 5000,
+    selfFence: false,
   };
 }
 

@@ -29,8 +29,12 @@ test('every default is filled in', () => {
   });
   expect(config.timeouts).toEqual({
     startupWaitMs: 30000, fenceDelayMs: 60, fenceTimeoutMs: 20000, fenceRetryMs: 1000,
-    fenceRetryMaxMs: 30000, restartDelayMs: 2000, shutdownLingerMs: 1000,
+    fenceRetryMaxMs: 30000, restartDelayMs: 2000, shutdownLingerMs: 1000, fenceDelayRandomMs: 20, powerShutdownWaitMs: 15000,
   });
+  expect(config.hardware.rules).toEqual({ upsCritical: 'shutdown', upsOnBattery: 'alarm', raidFailed: 'switchover', raidDegraded: 'alarm', carrierLost: 'alarm' });
+  expect(config.hardware.ups).toBeUndefined();
+  expect(config.hardware.raid).toEqual([]);
+  expect(config.hardware.shutdownCommand).toEqual(['/sbin/shutdown', '-h', 'now']);
   expect(config.logging).toEqual({ level: 'info', format: 'auto' });
   expect(config.testing).toEqual({ faultInjection: false });
 });
@@ -101,7 +105,8 @@ test('toCoreConfig carries the ids, path timing, device names and timeouts', () 
     d.heartbeat.paths[1].missMultiplier = 3;
     d.fencing.devices.push({ name: 'pdu', type: 'sim-power', address: 'pdu.local:5410', plug: '4' });
     d.resource.monitorIntervalMs = 0;
-    d.timeouts = { startupWaitMs: 1, fenceDelayMs: 2, fenceTimeoutMs: 3, fenceRetryMs: 4, fenceRetryMaxMs: 5, restartDelayMs: 6, shutdownLingerMs: 7 };
+    d.timeouts = { startupWaitMs: 1, fenceDelayMs: 2, fenceTimeoutMs: 3, fenceRetryMs: 4, fenceRetryMaxMs: 5, restartDelayMs: 6, shutdownLingerMs: 7, fenceDelayRandomMs: 8, powerShutdownWaitMs: 9 };
+    d.hardware = { rules: { upsCritical: 'switchover' } };
   }));
   expect(toCoreConfig(config)).toEqual({
     clusterId: 'c1', nodeId: 'a', peerId: 'b', priority: 7,
@@ -113,6 +118,7 @@ test('toCoreConfig carries the ids, path timing, device names and timeouts', () 
     waitForAll: false,
     startupWaitMs: 1, fenceDelayMs: 2, fenceTimeoutMs: 3, fenceRetryMs: 4, fenceRetryMaxMs: 5,
     monitorIntervalMs: 0, restartDelayMs: 6, shutdownLingerMs: 7,
+    fenceDelayRandomMs: 8, powerCriticalShutdown: false, powerShutdownWaitMs: 9, selfFence: false,
   });
 });
 

@@ -85,7 +85,7 @@ test('an unknown key lists the keys that section accepts', () => {
   expect(errorsOf(text)).toEqual([
     'heartbeat.pathz: unknown key (expected one of: keyFile, intervalMs, missMultiplier, paths)',
     'timeouts.fenceDelay: unknown key (expected one of: startupWaitMs, fenceDelayMs, fenceTimeoutMs, fenceRetryMs, ' +
-      'fenceRetryMaxMs, restartDelayMs, shutdownLingerMs)',
+      'fenceRetryMaxMs, restartDelayMs, shutdownLingerMs, fenceDelayRandomMs, powerShutdownWaitMs)',
   ]);
 });
 
@@ -155,7 +155,7 @@ test('fence devices: unknown type, bad command element, forbidden and malformed 
     ];
   });
   expect(errorsOf(text)).toEqual([
-    'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, got "ilo"',
+    'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, watchdog, operator, got "ilo"',
     'fencing.devices[1].command[1]: expected a string argument, got 3',
     'fencing.devices[2].options.action: expected no "action" option (fencing.action sets it), got "on"',
     'fencing.devices[3].options["bad name"]: expected an option name of letters, digits, "_" and "-", starting with a letter, got "bad name"',

@@ -61,7 +61,7 @@ describe('valid devices get their defaults', () => {
 describe('errors name the key and what is expected', () => {
   test('an unknown type lists the new types too', () => {
     expect(errorsOf([{ ...IPMI, type: 'ipmitool' }])).toEqual([
-      'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, got "ipmitool"',
+      'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, watchdog, operator, got "ipmitool"',
     ]);
   });
 

@@ -51,7 +51,7 @@ describe('valid serial devices get their defaults', () => {
 describe('errors name the key and what is expected', () => {
   test('an unknown type lists every type', () => {
     expect(errorsOf([{ name: 'x', type: 'rps-10', address: '10.0.0.9:1' }])).toEqual([
-      'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, got "rps-10"',
+      'fencing.devices[0].type: expected a fence device type: command, sim-power, rps10, apc-pdu, apc-ups, megatec-ups, lcus, ipmi, gpio-relay, rcd-serial, watchdog, operator, got "rps-10"',
     ]);
   });
 

@@ -34,6 +34,10 @@ export function testConfig(nodeId: string, peerId: string, over: Partial<CoreCon
     monitorIntervalMs: 1000,
     restartDelayMs: 400,
     shutdownLingerMs: 1500,
+    fenceDelayRandomMs: 0,
+    powerCriticalShutdown: true,
+    powerShutdownWaitMs: 5000,
+    selfFence: false,
     ...over,
   };
 }
@@ -97,7 +101,13 @@ export function describeAction(a: CoreAction): string | null {
     case 'commandResult':
       return `command #${a.cmdId} ${a.ok ? 'ok' : 'refused'}: ${a.message}`;
     case 'exit':
-      return `exit: ${a.reason}`;
+      return `exit${a.powerOff ? ' (power off)' : ''}: ${a.reason}`;
+    case 'askArbiter':
+      return `askArbiter: ${a.reason}`;
+    case 'releaseArbiter':
+      return 'releaseArbiter';
+    case 'selfFence':
+      return `selfFence: ${a.reason}`;
   }
 }
 

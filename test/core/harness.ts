@@ -155,6 +155,14 @@ export class Pair extends Recorder {
   health(k: Key, level: HealthLevel, source = 'raid'): CoreAction[] {
     return this.feed(this.nodes[k], { type: 'health', source, level, reason: `${source} is ${level}` }, `health ${source} ${level}`);
   }
+  /** The node's UPS reading as a `power` health source (UPS critical = its power is about to go). */
+  power(k: Key, level: HealthLevel, reason = `ups is ${level}`): CoreAction[] {
+    return this.feed(this.nodes[k], { type: 'health', source: 'ups', level, reason, kind: 'power' }, `power ${level}`);
+  }
+  /** Any event, stamped with the harness clock. */
+  event(k: Key, ev: EventIn, label?: string): CoreAction[] {
+    return this.feed(this.nodes[k], ev, label ?? ev.type);
+  }
   shutdown(k: Key): CoreAction[] { return this.feed(this.nodes[k], { type: 'shutdown', reason: 'SIGTERM' }, 'shutdown'); }
 
   // ---------------------------------------------------------------- internals

@@ -11,9 +11,9 @@ export class Solo extends Recorder {
   readonly core: ClusterCore;
   private peerSeq = 0;
 
-  constructor(opts: { config?: Partial<CoreConfig>; persisted?: PersistedState; incarnation?: number } = {}) {
+  constructor(opts: { config?: Partial<CoreConfig>; persisted?: PersistedState; incarnation?: number; seed?: number } = {}) {
     super();
-    this.core = new ClusterCore({ config: testConfig(A, B, opts.config), persisted: opts.persisted, incarnation: opts.incarnation ?? 1 });
+    this.core = new ClusterCore({ config: testConfig(A, B, opts.config), persisted: opts.persisted, incarnation: opts.incarnation ?? 1, seed: opts.seed });
   }
 
   boot(): CoreAction[] { return this.record(A, this.now, this.core.boot(this.now), 'boot'); }

@@ -76,7 +76,7 @@ describe('round trip', () => {
 describe('encode rejects values the wire cannot carry', () => {
   const bad: Array<[string, Partial<Heartbeat>]> = [
     ['pathId', { pathId: 256 }],
-    ['flags', { flags: 0x40 }],
+    ['flags', { flags: 0x80 }],
     ['role', { role: 'leader' as Heartbeat['role'] }],
     ['resource', { resource: 'gone' as Heartbeat['resource'] }],
     ['health', { health: 'fine' as Heartbeat['health'] }],
@@ -165,7 +165,7 @@ describe('decode rejects, in the documented order', () => {
   });
 
   const malformed: Array<[string, number, number, string]> = [
-    ['unknown flag bit', 6, 0x40, 'flags'],
+    ['unknown flag bit', 6, 0x80, 'flags'],
     ['role index', 7, 5, 'role'],
     ['resource index', 8, 6, 'resource'],
     ['health index', 9, 3, 'health'],

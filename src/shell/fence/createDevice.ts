@@ -15,6 +15,7 @@ import type { FenceDevice, FenceOpResult, PowerStatusResult } from './device';
 import { readSecretFile } from './secretFile';
 import { createSerialFenceDevice, realFenceClock, type DeviceLookup } from './serialDevice';
 import { SimPowerFenceDevice } from './simPowerDevice';
+import { OperatorFenceDevice, WatchdogWaitFenceDevice } from './waitDevices';
 
 export interface CreateFenceDeviceOptions extends CommandFenceDeviceOptions {
   /** Other configured devices by name: an lcus board reads its power state through one of them. */
@@ -30,6 +31,10 @@ export function createFenceDevice(config: FenceDeviceConfig, options: CreateFenc
       return new CommandFenceDevice(config, options);
     case 'sim-power':
       return new SimPowerFenceDevice(config);
+    case 'watchdog':
+      return new WatchdogWaitFenceDevice(config.name, config.waitMs, options.clock?.schedule, options.clock?.nowMs);
+    case 'operator':
+      return new OperatorFenceDevice(config.name);
     case 'ipmi':
     case 'gpio-relay':
     case 'rcd-serial':
@@ -41,7 +46,7 @@ export function createFenceDevice(config: FenceDeviceConfig, options: CreateFenc
 
 type Agent = (target: string) => Promise<{ device: FenceDevice } | { error: string }>;
 
-function createPowerFenceDevice(c: PowerFenceDeviceConfig, options: CreateFenceDeviceOptions): FenceDevice {
+function createPowerFenceDevice(c: Extract<PowerFenceDeviceConfig, { type: 'ipmi' | 'gpio-relay' | 'rcd-serial' }>, options: CreateFenceDeviceOptions): FenceDevice {
   const clock = options.clock ?? realFenceClock;
   switch (c.type) {
     case 'ipmi':
