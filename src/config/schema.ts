@@ -163,7 +163,7 @@ export const configSchema = section({
  * Watchdog self-fencing is safe only with an arbitrator (a node cut off must be able to tell it is the one
  * cut off), a watchdog of its own, and a survivor that waits at least twice the watchdog timeout.
  */
-function checkSelfFencing(ctx: z.RefinementCtx, c: z.output<typeof hardwareSection> extends infer H ? { hardware: H & { watchdog: { device?: string | undefined; timeoutSec: number } }; fencing: { devices: { name: string; type: string; waitMs?: number }[]; arbitrator?: { timeoutMs: number } | undefined } } : never): void {
+function checkSelfFencing(ctx: z.RefinementCtx, c: z.output<typeof hardwareSection> extends infer H ? { hardware: H & { watchdog: { device?: string | undefined; timeoutSec: number } }; fencing: { devices: { name: string; type: string; waitMs?: number }[]; arbitrator?: { timeoutMs: number } | undefined }; timeouts: { fenceTimeoutMs: number } } : never): void {
   const waits = c.fencing.devices.map((d, i) => ({ d, i })).filter(({ d }) => d.type === 'watchdog');
   const issue = (path: (string | number)[], message: string, note: string) => ctx.addIssue({ code: 'custom', message, path, params: { note } });
   if (waits.length === 0) {
@@ -178,6 +178,10 @@ function checkSelfFencing(ctx: z.RefinementCtx, c: z.output<typeof hardwareSecti
   }
   if (!c.hardware.watchdog.device) {
     issue(['hardware', 'watchdog', 'device'], 'a watchdog device (/dev/watchdog)', 'self-fencing resets this node through its watchdog');
+  }
+  const longestWaitMs = Math.max(...waits.map(({ d }) => d.waitMs ?? 0));
+  if (c.timeouts.fenceTimeoutMs < longestWaitMs + 1000) {
+    issue(['timeouts', 'fenceTimeoutMs'], `an integer at least ${longestWaitMs + 1000} (the longest watchdog wait plus 1 s)`, 'a fence that must wait cannot finish sooner than its wait');
   }
   for (const { d, i } of waits) {
     if ((d.waitMs ?? 0) >= 2 * timeoutSec * 1000) continue;
