@@ -24,6 +24,11 @@ export function formatStatus(s: DaemonStatus): string {
     lines.push('  alarms:');
     for (const a of c.alarms) lines.push(`    ${a.severity === 'critical' ? 'CRITICAL' : 'warning '} ${a.id}: ${a.message}`);
   } else lines.push('  alarms: none');
+  if (c.power?.critical || c.power?.peerCritical || c.power?.shutdown) {
+    lines.push(`  power: ${c.power.critical ? 'CRITICAL' : 'ok'}, peer ${c.power.peerCritical ? 'CRITICAL' : 'ok'}${c.power.shutdown ? `; SHUTTING DOWN: ${c.power.shutdown}` : ''}`);
+  }
+  if (c.arbiter && c.arbiter.state !== 'off') lines.push(`  self-fencing arbitrator: ${c.arbiter.state}${c.arbiter.reason ? ` (${c.arbiter.reason})` : ''}`);
+  lines.push(...hardwareLines(s));
   const t = telemetryLine(s.telemetry);
   if (t) lines.push(t);
   if (c.transitions.length) {
@@ -31,6 +36,24 @@ export function formatStatus(s: DaemonStatus): string {
     for (const t of c.transitions.slice(-5)) lines.push(`    ${t.from} -> ${t.to} (epoch ${t.epoch}): ${t.reason}`);
   }
   return lines.join('\n');
+}
+
+function hardwareLines(s: DaemonStatus): string[] {
+  const out: string[] = [];
+  const h = s.hardware;
+  if (h) {
+    if (h.ups) out.push(`  ups (${h.ups.driver}): ${h.ups.commLost ? 'COMM LOST' : h.ups.status || 'no reading yet'}${h.ups.critical ? ' CRITICAL' : ''}: ${h.ups.reason}${h.ups.serving ? `; NUT server on ${h.ups.serving}` : ''}`);
+    for (const r of h.raid) out.push(`  raid ${r.array} (${r.source}): ${r.state}: ${r.reason}`);
+    for (const x of h.health.filter((x) => x.level !== 'ok' && x.source !== 'ups' && !x.source.startsWith('raid'))) out.push(`  ${x.source}: ${x.level}: ${x.reason}`);
+    for (const e of h.errors) out.push(`  hardware error: ${e}`);
+  }
+  const w = s.watchdog;
+  if (w && (w.device || w.petters.length > 0)) {
+    const closed = w.petters.find((p) => p.gateClosedReasons);
+    const state = w.selfFence ? `SELF-FENCING, not petting (${w.selfFence})` : w.error ? `ERROR: ${w.error}` : closed ? `NOT PETTING: ${closed.gateClosedReasons?.join('; ')}` : `petting ${w.petters.map((p) => `${p.target} (${p.pets} pets)`).join(', ')}`;
+    out.push(`  watchdog${w.device ? ` ${w.device}` : ''}${w.timeoutSec ? ` (${w.timeoutSec} s)` : ''}: ${state}`);
+  }
+  return out;
 }
 
 function telemetryLine(t: DaemonStatus['telemetry']): string | null {

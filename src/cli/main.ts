@@ -13,6 +13,7 @@ import { formatStatus } from './formatStatus';
 import { runDaemon } from './run';
 import { registerFenceCommands } from './fenceCommands';
 import { registerHardwareCommands } from './hardware';
+import { registerWitnessCommand } from '../arbiter';
 import { runSimulate } from './simulate';
 
 const DEFAULT_CONFIG = process.env.EDGE_HA_CONFIG ?? '/etc/edge-ha/edge-ha.yaml';
@@ -140,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerFenceCommands(program, (c) => (code = c));
   registerHardwareCommands(program);
+  registerWitnessCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -79,6 +79,8 @@ export abstract class PowerAndArbiterRules extends ResourceRules {
   }
 
   protected onArbiter(now: number, ev: Extract<CoreEvent, { type: 'arbiter' }>): void {
+    // A grant that lapsed (the witness gave it to the other node) is a no as well: the other may take over.
+    if (this.arbiter === 'granted' && !ev.mayProceed) return this.selfFence(now, ev.reason);
     if (this.arbiter !== 'asking') return; // a late answer after the peer came back, or none asked
     if (!ev.mayProceed) return this.selfFence(now, ev.reason);
     this.arbiter = 'granted';

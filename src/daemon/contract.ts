@@ -4,6 +4,8 @@
 
 import type { Alarm, CoreStatus, Transition } from '../core/types';
 import type { TelemetryStatus } from '../telemetry/publisher';
+import type { HardwareStatus } from './hardware/runtime';
+import type { WatchdogRuntimeStatus } from './hardware/watchdog';
 
 /** Commands accepted on the control socket (`{"id":1,"cmd":"status","args":{}}`). */
 export type ControlCommand =
@@ -15,6 +17,8 @@ export type ControlCommand =
   | 'force-start'
   /** Fence the peer by hand through the daemon's topology (operator, confirmed); never makes the core take over. */
   | 'fence'
+  /** An operator confirms the peer is powered off (`edge-ha fence confirm`): counts as a confirmed fence. */
+  | 'fence-confirm'
   /** The fence history (requested/finished records), newest last. */
   | 'fence-history'
   /** Only when `testing.faultInjection: true`: drop heartbeats on a path (see InjectArgs). */
@@ -54,6 +58,10 @@ export interface DaemonStatus {
   faultInjection: boolean;
   /** Null when telemetry is off; `{error}` when it is on but could not start. */
   telemetry: TelemetryStatus | { error: string } | null;
+  /** UPS, RAID, carrier and node-health readings as the core last heard them; null before start-up finished. */
+  hardware?: HardwareStatus | null;
+  /** The watchdogs petted and the gate's state; null when none is configured. */
+  watchdog?: WatchdogRuntimeStatus | null;
 }
 
 export interface CommandReply {

@@ -4,6 +4,7 @@
 // a persist is durable before any later start or fence of the same batch
 // runs; heartbeats and log lines go out at once and never wait for the disk.
 
+import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/types';
 import { toCoreConfig } from '../config/toCore';
@@ -26,6 +27,10 @@ import { UdpTransport } from './transport';
 import { createTelemetry } from '../telemetry/context';
 import type { TelemetryPublisher } from '../telemetry/publisher';
 import { VERSION } from '../version';
+import { spawn } from 'node:child_process';
+import { HardwareRuntime } from './hardware/runtime';
+import { WatchdogRuntime } from './hardware/watchdog';
+import { ArbiterLink } from './arbiterLink';
 
 const COMMAND_TIMEOUT_MS = 5000;
 const FENCE_HISTORY_MAX_BYTES = 1024 * 1024;
@@ -53,6 +58,11 @@ export class Daemon {
   private readonly pendingCommands = new Map<number, (r: CommandReply) => void>();
   private nextCmdId = 1;
   private readonly startedMs = monoMs();
+  private hardware: HardwareRuntime | null = null;
+  private watchdog: WatchdogRuntime | null = null;
+  private arbiter: ArbiterLink | null = null;
+  /** When the last heartbeat left (the watchdog gate pets only while heartbeats go out). */
+  private lastSendMs: number | null = null;
   private finished = false;
   private resolveDone!: (code: number) => void;
   /** Resolves with the exit code once the daemon has stopped. */
@@ -81,7 +91,8 @@ export class Daemon {
     const persisted = await this.store.load<PersistedState>(CORE_STATE, validatePersisted);
     const incarnation = await this.store.nextIncarnation(Math.floor(Date.now() / 1000));
     this.receiver = new HeartbeatReceiver({ clusterId: this.cfg.cluster.id, peerId: this.cfg.peer.id, keyring: this.keyring, nodeId: this.cfg.node.id });
-    this.core = new ClusterCore({ config: toCoreConfig(this.cfg), persisted, incarnation });
+    this.core = new ClusterCore({ config: toCoreConfig(this.cfg), persisted, incarnation, seed: randomInt(0, 0x7fffffff) });
+    await this.startSafetyHardware();
     this.transport = new UdpTransport(this.cfg.heartbeat.paths, (i, data) => this.onDatagram(i, data), (path, message) => this.log.warn('heartbeat-path-error', { path, msg: message }));
     await this.transport.open();
     this.applyBootFaults();
@@ -97,10 +108,42 @@ export class Daemon {
     });
     this.dispatch(this.core.boot(monoMs()));
     this.scheduleTick();
+    await this.startHardware();
     await this.startTelemetry().catch((err: Error) => {
       this.telemetryError = `internal error: ${err.message}`;
       this.log.error('telemetry-disabled', { msg: `telemetry not started: ${err.stack ?? err.message}` });
     });
+  }
+
+  /**
+   * The watchdog and the arbitrator come up before the core: with self-fencing configured, a node whose
+   * watchdog cannot be opened or whose arbitrator cannot be built must not start, since it could never reset itself.
+   */
+  private async startSafetyHardware(): Promise<void> {
+    const hwLog = (level: 'info' | 'warn' | 'error', event: string, msg: string) => this.log.log(level, event, { msg });
+    const link = ArbiterLink.create(this.cfg, (a) => this.feed({ type: 'arbiter', nowMs: monoMs(), mayProceed: a.mayProceed, reason: a.reason }), (level, msg) => hwLog(level, 'arbiter', msg));
+    if (typeof link === 'string') throw new Error(link);
+    this.arbiter = link;
+    this.watchdog = new WatchdogRuntime(this.cfg.hardware.watchdog, { lastHeartbeatSentMs: () => this.lastSendMs, nowMs: monoMs, log: hwLog });
+    const wd = await this.watchdog.start(this.arbiter !== null);
+    if (!wd.ok) throw new Error(`${wd.error} (self-fencing is configured, so this node will not start without its watchdog)`);
+  }
+
+  /** UPS, RAID, carrier and node health: readings become health events; a device that fails is reported, never fatal. */
+  private async startHardware(): Promise<void> {
+    this.hardware = new HardwareRuntime(this.cfg.hardware, {
+      health: (h) => this.feed({ type: 'health', nowMs: monoMs(), source: h.source, level: h.level, reason: h.reason, kind: h.kind }),
+      reading: (device, kind, values) => {
+        try {
+          this.telemetry?.reading(device, kind as 'ups' | 'raid' | 'nic', values);
+        } catch (err) {
+          this.log.error('telemetry-error', { msg: (err as Error).message });
+        }
+      },
+      log: (level, event, msg) => this.log.log(level, event, { msg }),
+      nowMs: monoMs,
+    });
+    await this.hardware.start().catch((err: Error) => this.log.error('hardware-error', { msg: `hardware monitoring not started: ${err.stack ?? err.message}` }));
   }
 
   /** Telemetry is an extension: when it cannot start, the daemon says why and runs on without it. */
@@ -194,6 +237,7 @@ export class Daemon {
         case 'send': {
           const i = this.cfg.heartbeat.paths.findIndex((p) => p.name === a.path);
           this.transport.send(i, encodeHeartbeat(a.hb, this.keyring.signing));
+          this.lastSendMs = monoMs();
           break;
         }
         case 'transition':
@@ -204,6 +248,18 @@ export class Daemon {
           break;
         case 'notice':
           this.emit({ type: 'notice', node: this.cfg.node.id, tsMs: wallMs(), name: a.name, message: a.message });
+          break;
+        case 'askArbiter':
+          if (this.arbiter) {
+            this.log.warn('arbiter', { msg: `asking ${this.arbiter.description} whether ${this.cfg.node.id} may survive: ${a.reason}` });
+            this.arbiter.ask();
+          } else setImmediate(() => this.feed({ type: 'arbiter', nowMs: monoMs(), mayProceed: false, reason: 'no arbitrator configured' }));
+          break;
+        case 'releaseArbiter':
+          this.arbiter?.release();
+          break;
+        case 'selfFence':
+          this.watchdog?.selfFence(a.reason);
           break;
         case 'commandResult':
           this.pendingCommands.get(a.cmdId)?.({ ok: a.ok, message: a.message });
@@ -246,6 +302,7 @@ export class Daemon {
           else await this.runFence(a);
           break;
         case 'exit':
+          if (a.powerOff) await this.powerOff(a.reason);
           await this.finish(0);
           return;
         default:
@@ -273,6 +330,25 @@ export class Daemon {
       this.emit({ type: 'fence', node: this.cfg.node.id, tsMs: wallMs(), target: a.target, confirmedOff: o.confirmedOff, reason: o.reason, durationMs: o.durationMs });
       await this.appendFenceHistory({ ...record, ...finishedFields(o) });
       this.feed({ type: 'fenceResult', nowMs: monoMs(), fenceId: a.fenceId, confirmedOff: o.confirmedOff, device: o.device ?? undefined, reason: o.reason });
+    });
+  }
+
+  /** Critical power: the service is stopped and the peer told; now the machine goes down, like upsmon's SHUTDOWNCMD. */
+  private async powerOff(reason: string): Promise<void> {
+    const argv = this.cfg.hardware.shutdownCommand;
+    this.log.error('power-shutdown', { msg: `shutting the node down: ${reason}${argv.length ? ` (running ${argv.join(' ')})` : ' (hardware.shutdownCommand is [], so only the daemon exits)'}` });
+    if (argv.length === 0) return;
+    await new Promise<void>((resolve) => {
+      const [program, ...args] = argv as [string, ...string[]];
+      const child = spawn(program, args, { stdio: 'ignore', detached: true });
+      child.once('error', (err) => {
+        this.log.error('power-shutdown-failed', { msg: `${program}: ${err.message}` });
+        resolve();
+      });
+      child.once('spawn', () => {
+        child.unref();
+        resolve();
+      });
     });
   }
 
@@ -358,8 +434,16 @@ export class Daemon {
         return this.store.readJsonl(FENCE_HISTORY_NAME, { limit: Number(args.limit ?? 100) || 100 });
       case 'fence':
         return this.manualFence(args);
+      case 'fence-confirm': {
+        const target = typeof args.target === 'string' ? args.target : '';
+        if (args.confirmed !== true) throw new Error(`refused: confirming that ${target || 'the peer'} is off needs the operator's explicit confirmation (--yes)`);
+        this.log.warn(LOG_EVENTS.fence, { phase: 'operator-confirm', target, msg: `operator confirms ${target} is powered off` });
+        const reply = await this.command({ kind: 'confirm-fenced', target });
+        if (reply.ok) await this.appendFenceHistory({ fenceId: `confirm-${Date.now()}`, origin: 'operator', target, action: 'off', reason: 'operator confirmation (edge-ha fence confirm)', requestedAt: new Date(wallMs()).toISOString(), phase: 'finished', confirmedOff: true, device: 'operator' });
+        return reply;
+      }
       default:
-        throw new Error(`unknown command "${cmd}" (status, standby, online, maintenance, switchover, force-start, fence, fence-history, watch${this.cfg.testing.faultInjection ? ', inject' : ''})`);
+        throw new Error(`unknown command "${cmd}" (status, standby, online, maintenance, switchover, force-start, fence, fence-confirm, fence-history, watch${this.cfg.testing.faultInjection ? ', inject' : ''})`);
     }
   }
 
@@ -387,6 +471,8 @@ export class Daemon {
       paths: this.transport.counters(),
       faultInjection: this.cfg.testing.faultInjection,
       telemetry: this.telemetry ? this.telemetry.status() : this.telemetryError ? { error: this.telemetryError } : null,
+      hardware: this.hardware?.status() ?? null,
+      watchdog: this.watchdog?.status() ?? null,
     };
   }
 
@@ -395,6 +481,9 @@ export class Daemon {
     this.finished = true;
     if (this.timer) clearTimeout(this.timer);
     this.transport?.close();
+    this.arbiter?.stop();
+    await this.hardware?.stop().catch((err: Error) => this.log.error('hardware-stop-failed', { msg: err.message }));
+    await this.watchdog?.stop(code === 0 ? 'daemon stopped' : 'daemon failed').catch((err: Error) => this.log.error('watchdog-stop-failed', { msg: err.message }));
     await this.telemetry?.stop().catch((err: Error) => this.log.error('telemetry-stop-failed', { msg: err.message }));
     await this.control?.close().catch(() => undefined);
     this.log.info('daemon-stopped', { msg: 'stopped', code });

@@ -15,7 +15,7 @@ export interface DiscoveryInput {
   peerId: string;
   paths: string[];
   /** Hardware devices that publish on `hw/<device>` (UPS, RAID). */
-  hw: Array<{ id: string; kind: 'ups' | 'raid' }>;
+  hw: Array<{ id: string; kind: HwKind }>;
   version: string;
 }
 
@@ -73,9 +73,15 @@ function sensor(object: string, name: string, stateTopic: string, template: stri
   return { component: 'sensor', object, config: { name, state_topic: stateTopic, value_template: template, ...extra } };
 }
 
-function hwEntities(d: DiscoveryInput, h: { id: string; kind: 'ups' | 'raid' }): Entity[] {
+/** Kinds of hardware reading a node publishes (`hw/<device>` topics). */
+export type HwKind = 'ups' | 'raid' | 'nic';
+
+function hwEntities(d: DiscoveryInput, h: { id: string; kind: HwKind }): Entity[] {
   const topic = hwTopic(d.cluster, d.node, h.id);
   const o = haId(h.id);
+  if (h.kind === 'nic') {
+    return [{ component: 'binary_sensor', object: `nic_${o}`, config: { name: `Link ${h.id}`, state_topic: topic, device_class: 'connectivity', value_template: '{{ "ON" if value_json.reading.carrier else "OFF" }}' } }];
+  }
   if (h.kind === 'raid') {
     return [sensor(`raid_${o}`, `RAID ${h.id}`, topic, '{{ value_json.reading.state }}', { icon: 'mdi:harddisk' })];
   }

@@ -34,6 +34,8 @@ export interface TelemetryStatus {
   lastError: string | null;
 }
 
+import type { HwKind } from './homeAssistant';
+
 type FlatReading = Record<string, string | number | boolean | null>;
 
 export class TelemetryPublisher {
@@ -47,7 +49,7 @@ export class TelemetryPublisher {
   private online = false;
   private lastError: string | null = null;
   private readonly counts = { events: 0, messages: 0, commands: 0, rejectedCommands: 0 };
-  private readonly hwKinds = new Map<string, 'ups' | 'raid'>();
+  private readonly hwKinds = new Map<string, HwKind>();
   private readonly log: Logger;
 
   constructor(
@@ -124,7 +126,7 @@ export class TelemetryPublisher {
   }
 
   /** The latest reading of a hardware device (UPS, RAID); coalesced per device while offline. */
-  reading(device: string, kind: 'ups' | 'raid', flat: FlatReading): void {
+  reading(device: string, kind: HwKind, flat: FlatReading): void {
     const bad = checkTopicLevel(device);
     if (bad) {
       this.lastError = `reading refused: device name ${bad}`;
