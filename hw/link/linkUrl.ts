@@ -97,7 +97,11 @@ function settingsFrom(query: Map<string, string>, defaults: Partial<LineSettings
     changes[field] = Number(v);
   }
   const parity = query.get('parity');
-  if (parity !== undefined) changes.parity = PARITY_LETTERS[parity.toLowerCase()] ?? parity.toLowerCase();
+  if (parity !== undefined) {
+    const p = parity.toLowerCase();
+    // Own keys only, so "constructor" is reported as the text given, not as Object's constructor.
+    changes.parity = Object.prototype.hasOwnProperty.call(PARITY_LETTERS, p) ? PARITY_LETTERS[p] : p;
+  }
   const checked = checkLineSettings(changes);
   return checked.ok ? checked : err(`link URL ${JSON.stringify(url)}: ${checked.error}`);
 }
@@ -115,5 +119,7 @@ export function formatLinkUrl(u: LinkUrl): string {
   const s = u.settings;
   const q = `baud=${s.baudRate}&dataBits=${s.dataBits}&parity=${s.parity}&stopBits=${s.stopBits}`;
   if (u.kind === 'tcp') return `tcp://${u.host.includes(':') ? `[${u.host}]` : u.host}:${u.port}?${q}`;
-  return `serial:${u.path}?${q}${u.rtscts ? '&rtscts=true' : ''}${u.hupcl ? '' : '&hupcl=false'}`;
+  // parseLinkUrl reads `serial://` + `/path` as `/path`, so a path that itself starts with `//` needs that prefix to survive.
+  const path = u.path.startsWith('//') ? `//${u.path}` : u.path;
+  return `serial:${path}?${q}${u.rtscts ? '&rtscts=true' : ''}${u.hupcl ? '' : '&hupcl=false'}`;
 }

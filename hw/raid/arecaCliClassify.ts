@@ -30,9 +30,9 @@ const STATE_RULES: Record<string, StateRule> = {
 
 function ruleFor(stateText: string): StateRule {
   const key = stateText.trim().toLowerCase().replace(/\s+/g, ' ');
-  return (
-    STATE_RULES[key] ?? { state: 'failed', note: `unrecognised state treated as failed (check_raid treats unknown states as critical)` }
-  );
+  // Own keys only: a state printed as "constructor" or "__proto__" must not find Object.prototype's members.
+  const known = Object.prototype.hasOwnProperty.call(STATE_RULES, key) ? STATE_RULES[key] : undefined;
+  return known ?? { state: 'failed', note: `unrecognised state treated as failed (check_raid treats unknown states as critical)` };
 }
 
 function describeDisk(d: ArecaCliDisk): string {

@@ -169,20 +169,51 @@ export function describeSync(s: MdSyncProgress): string {
  * sit on slots (k·near + n + f·near) mod d for n < near, f < far (raid10.c
  * __raid10_find_phys). The array is lost when one such set is all missing.
  * Returns the slots of the first wholly missing set, or null if none is.
+ *
+ * The set of chunk k is the union of the `near`-slot runs starting at
+ * (m·near) mod d for m = k … k+far-1, so each run is checked once with a
+ * prefix count of up slots and each chunk is a sliding window over the runs:
+ * O(d) whatever near and far say (garbage can claim 2^53 copies).
  */
 export function raid10LostCopySet(map: string, layout: MdRaid10Layout | null): number[] | null {
   const d = map.length;
   if (d === 0) return null;
   // md's default raid10 layout is 2 near-copies; mdstat prints it, so the default only covers odd input.
-  const near = layout?.near ?? 2;
-  const far = Math.max(layout?.far ?? 1, layout?.offset ?? 1);
+  // A run of d slots covers the ring, and run starts repeat every d chunks, so neither count matters past d.
+  const near = Math.min(layout?.near ?? 2, d);
+  const far = Math.min(Math.max(layout?.far ?? 1, layout?.offset ?? 1), d);
+  if (near <= 0 || far <= 0) return [];
+  const upBefore = new Int32Array(2 * d + 1); // up slots in the map written twice, so a run that wraps is one range
+  for (let i = 0; i < 2 * d; i++) upBefore[i + 1] = upBefore[i]! + (map[i % d] === 'U' ? 1 : 0);
+  const runStart = (m: number) => ((m % d) * near) % d;
+  const liveRunsBefore = new Int32Array(2 * d + 1); // runs holding an up slot, runs m = 0 … 2d-1
+  for (let m = 0; m < 2 * d; m++) {
+    const s = runStart(m);
+    liveRunsBefore[m + 1] = liveRunsBefore[m]! + (upBefore[s + near]! - upBefore[s]! > 0 ? 1 : 0);
+  }
   for (let k = 0; k < d; k++) {
-    const slots = new Set<number>();
-    for (let n = 0; n < near; n++) {
-      for (let f = 0; f < far; f++) slots.add((k * near + n + f * near) % d);
-    }
-    const sorted = [...slots].sort((x, y) => x - y);
-    if (sorted.every((slot) => map[slot] !== 'U')) return sorted;
+    if (liveRunsBefore[k + far]! - liveRunsBefore[k]! === 0) return slotsOfChunk(k, near, far, d);
   }
   return null;
+}
+
+/** Sorted slots of chunk k's copy set (a difference array over the runs, so O(d)). */
+function slotsOfChunk(k: number, near: number, far: number, d: number): number[] {
+  const cover = new Int32Array(d + 1);
+  for (let m = k; m < k + far; m++) {
+    const s = ((m % d) * near) % d;
+    cover[s]! += 1;
+    if (s + near <= d) cover[s + near]! -= 1;
+    else {
+      cover[d]! -= 1;
+      cover[0]! += 1;
+      cover[s + near - d]! -= 1;
+    }
+  }
+  const slots: number[] = [];
+  for (let i = 0, depth = 0; i < d; i++) {
+    depth += cover[i]!;
+    if (depth > 0) slots.push(i);
+  }
+  return slots;
 }

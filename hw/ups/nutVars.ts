@@ -35,10 +35,12 @@ export function canonicalNutVars(vars: ReadonlyMap<string, string>): Map<string,
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 
-/** Strict decimal parse: "089.0" → 89; "", "1e3", "12V", "@@@" → undefined. */
+/** Strict decimal parse: "089.0" → 89; "", "1e3", "12V", "@@@" and digits past 1.8e308 (Infinity) → undefined. */
 export function parseDecimal(text: string): number | undefined {
   const t = text.trim();
-  return NUMBER_TEXT.test(t) ? Number(t) : undefined;
+  if (!NUMBER_TEXT.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 export interface ReadingFromVars {
