@@ -1,23 +1,24 @@
 // The fence commands of the edge-ha CLI:
 //   edge-ha fence history [--json] [--limit N] [-c FILE | -s SOCKET | --state-dir DIR]
 //   edge-ha fence <node> [--off | --reboot | --status] [--yes] [--json] [-c FILE | -s SOCKET]
+//   edge-ha fence confirm <node> [--yes] [--json] [-c FILE | -s SOCKET]
 //   edge-ha fence-device <agent> --action on|off|reboot|status|monitor [agent options] [--json]
-//   (agent ipmi: --host --port --user --password-file [--lanplus] [--auth-type] [--privilege])
+//   (the agents and their options: src/shell/fence/manualAgents.ts)
 // Exit codes follow the fence-agents API where a device answers (0 success or
 // on, 1 failure, 2 off); a configuration the command cannot use is 2 for
-// `fence` and `fence history`, like the rest of the CLI.
+// `fence` and `fence history`, like the rest of the CLI; `fence confirm`
+// without the operator's confirmation is 64.
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load';
 import { controlRequest } from '../shell/control';
 import { FENCE_HISTORY_NAME, formatFenceHistory, joinFenceHistory } from '../shell/fence/history';
-import { buildManualDevice, MANUAL_ACTIONS, MANUAL_AGENTS, runManualAction, type Built, type ManualAction } from '../shell/fence/manualDevice';
 import { IPMI_DEFAULT_PORT } from '../config/powerDevices';
-import { createFenceDevice } from '../shell/fence/createDevice';
-import { redact } from '../shell/fence/secretFile';
+import { agentsHelp, AGENT_ALIASES, MANUAL_ACTIONS, MANUAL_AGENTS, type ManualOptions } from '../shell/fence/manualAgents';
+import { runFenceDevice, type ManualIo } from '../shell/fence/manualCli';
+import { fenceConfirm, stdinTerminal } from '../shell/fence/manualConfirm';
 import { readJsonLines } from '../shell/state/jsonl';
 
 const DEFAULT_CONFIG = process.env.EDGE_HA_CONFIG ?? '/etc/edge-ha/edge-ha.yaml';
@@ -38,11 +39,7 @@ class FenceCliError extends Error {
   }
 }
 
-interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-const stdio: Io = {
+const stdio: ManualIo = {
   out: (s) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
   err: (s) => void process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
 };
@@ -90,32 +87,72 @@ export function registerFenceCommands(program: Command, setExitCode?: SetExitCod
       .option('--state-dir <dir>', 'read this state directory instead of the one in the config'),
   ).action(guarded((o: HistoryOptions) => fenceHistory(o)));
 
+  clientOptions(
+    fence
+      .command('confirm')
+      .description("tell the running daemon that <node> is really powered off, checked by hand (like Heartbeat's meatware): it then takes over as if the node had been fenced")
+      .argument('<node>', 'the node you have checked is powered off (the peer of the node whose daemon you reach)')
+      .option('--yes', 'confirm without typing the node name (for scripts; the warning is still printed)')
+      .option('--json', "print the daemon's reply as JSON"),
+  ).action(
+    guarded(async (node: string, o: ClientOptions & { yes?: boolean; json?: boolean }) => {
+      const socket = o.socket ?? configOrFail(o.config, '--socket PATH').controlSocket;
+      return fenceConfirm(node, { socket, yes: o.yes, json: o.json }, stdio, stdinTerminal());
+    }),
+  );
+
+  registerFenceDevice(program, guarded);
+}
+
+type Guard = <A extends unknown[]>(fn: (...a: A) => Promise<number>) => (...a: A) => Promise<void>;
+
+/** `fence-device`: every agent's options on one command; the agents table says which go together. */
+function registerFenceDevice(program: Command, guarded: Guard): void {
+  const aliases = Object.keys(AGENT_ALIASES).join(', ');
   program
     .command('fence-device')
-    .description('drive ONE fence device by hand, no daemon needed (exit 0 ok/on, 1 failed, 2 off)')
-    .argument('<agent>', [...MANUAL_AGENTS, 'ipmi'].join(' | '))
+    .description('drive ONE fence device by hand, no daemon needed (exit 0 ok/on, 1 failed, 2 off); agents and their options below')
+    .argument('<agent>', `${MANUAL_AGENTS.join(' | ')} (also ${aliases})`)
     .option('--action <action>', `one of: ${MANUAL_ACTIONS.join(', ')}`)
-    .option('--address <host:port>', 'sim-power: where the switch listens; rps10, apc-*, megatec-ups, lcus: the ser2net TCP port of the serial line')
-    .option('--outlet <n>', 'rps10: outlet 0..9; apc-pdu: outlet 1..64; lcus: relay channel 1..8')
-    .option('--login <name>', 'apc-pdu: console login')
-    .option('--console <kind>', 'apc-pdu: aos (command line, default) or menu')
-    .option('--restore-minutes <m>', 'megatec-ups: turn the output back on after this many minutes (default 0: stay off)')
-    .option('--sense-agent <agent>', 'lcus: the device that reads the power back (rps10, apc-pdu, apc-ups, megatec-ups)')
-    .option('--sense-address <host:port>', 'lcus: the sense device\'s ser2net TCP port')
-    .option('--sense-outlet <n>', 'lcus: the sense device\'s outlet')
-    .option('--plug <name>', 'the outlet or port of the target (sim-power: required; fence-agent: sent as plug=)')
-    .option('--agent <name|path>', 'fence-agent: the ClusterLabs agent, e.g. fence_ipmilan (looked up in PATH)')
-    .option('--arg <key=value>', 'fence-agent: an option for the agent (repeat it)', (v: string, all: string[]) => [...all, v], [])
-    .option('--password-file <file>', 'fence-agent, apc-pdu, ipmi: file (mode 0600 or stricter) whose first line is the password')
-    .option('--host <host>', 'ipmi: the BMC\'s address')
-    .option('--port <n>', `ipmi: the BMC's UDP port (default ${IPMI_DEFAULT_PORT})`)
+    .option('--timeout <ms>', 'per call; gpio-relay, rcd-serial: how long the sense may take to read the wanted state')
+    .option('--json', 'print JSON')
+    // Serial devices over ser2net.
+    .option('--address <host:port>', "rps10, apc-pdu, ups, lcus-relay: the ser2net TCP port of the serial line; sim-power: the switch")
+    .option('--outlet <n>', 'rps10: outlet 0..9; apc-pdu: outlet 1..64; lcus-relay: relay channel 1..8')
+    .option('--login <name>', 'apc-pdu (or the apc-pdu sense of lcus-relay): console login')
+    .option('--console <kind>', 'apc-pdu (or the apc-pdu sense of lcus-relay): aos (command line, default) or menu')
+    .option('--protocol <name>', 'ups: apcsmart (APC Smart-UPS) or megatec (Megatec/Q1)')
+    .option('--restore-minutes <m>', 'ups --protocol megatec: turn the output back on after this many minutes (default 0: stay off)')
+    .option('--sense-agent <agent>', 'lcus-relay: the device that reads the power back (rps10, apc-pdu, apc-ups, megatec-ups)')
+    .option('--sense-address <host:port>', "lcus-relay: the sense device's ser2net TCP port")
+    .option('--sense-outlet <n>', "lcus-relay: the sense device's outlet")
+    // GPIO relay and RC-delay reset cable.
+    .option('--chip <name>', 'gpio-relay: the GPIO chip of the relay output (gpiochip0, or its label)')
+    .option('--line <n>', 'gpio-relay: the relay output, as the line offset in the chip')
+    .option('--active-low', 'gpio-relay: the relay is energised by a low level')
+    .option('--mode <mode>', 'gpio-relay: hold (off energises it until released, default) or pulse')
+    .option('--pulse-ms <ms>', 'gpio-relay --mode pulse: pulse length (default 1000); rcd-serial: default 1500')
+    .option('--hold-ms <ms>', 'gpio-relay --mode hold: keep a confirmed off this long, then release (default: until Ctrl-C)')
+    .option('--sense-chip <name>', 'gpio-relay, rcd-serial: the chip of the power-good input (gpio-relay default: --chip)')
+    .option('--sense-line <n>', 'gpio-relay, rcd-serial: the power-good input, as the line offset')
+    .option('--sense-active-low', 'gpio-relay, rcd-serial: the power-good input reads low while the peer has power')
+    .option('--gpio-backend <name>', 'gpio-relay, rcd-serial: gpiod (default), onoff (sysfs) or sim')
+    .option('--sim-file <file>', 'with --gpio-backend sim: the JSON inputs file that plays the peer, e.g. {"power-good": 1}')
+    .option('--sim-outputs <file>', 'with --gpio-backend sim: where the relay\'s level is written, e.g. {"relay": 1}')
+    .option('--signal <line>', 'rcd-serial: the modem line wired to the reset: dtr (default) or rts')
+    // --port is the BMC's UDP port for ipmi, the serial port for rcd-serial.
+    .option('--port <n|path>', `ipmi: the BMC's UDP port (default ${IPMI_DEFAULT_PORT}); rcd-serial: /dev/ttyS1 or serial:/dev/ttyS1`)
+    .option('--host <host>', "ipmi: the BMC's address")
     .option('--user <name>', 'ipmi: the BMC user (default: the null user)')
     .option('--lanplus', 'ipmi: IPMI v2.0 RMCP+ instead of v1.5')
     .option('--auth-type <type>', 'ipmi: v1.5 authentication md5 (default), password or none')
     .option('--privilege <level>', 'ipmi: callback, user, operator or administrator (default)')
-    .option('--timeout <ms>', 'per call (default: sim-power 5000, fence-agent 20000, UPS: time allowed for the output to switch)')
-    .option('--json', 'print JSON')
-    .action(guarded((agent: string, o: DeviceOptions) => fenceDevice(agent, o, stdio)));
+    .option('--agent <name|path>', 'fence-agent: the ClusterLabs agent, e.g. fence_ipmilan (looked up in PATH)')
+    .option('--arg <key=value>', 'fence-agent: an option for the agent (repeat it)', (v: string, all: string[] | undefined) => [...(all ?? []), v])
+    .option('--plug <name>', 'fence-agent: sent as plug=; sim-power: the plug (required)')
+    .option('--password-file <file>', 'apc-pdu (also as lcus-relay sense), ipmi, fence-agent: file (mode 0600 or stricter) whose first line is the password')
+    .addHelpText('after', agentsHelp())
+    .action(guarded((agent: string, o: ManualOptions) => runFenceDevice(agent, o, stdio)));
 }
 
 function clientOptions(c: Command): Command {
@@ -221,105 +258,8 @@ async function fenceNode(node: string, o: FenceOptions): Promise<number> {
 
 /** On a terminal, the operator types the node's name; anywhere else, only --yes confirms. */
 async function confirmOnTerminal(node: string, action: 'off' | 'reboot'): Promise<boolean> {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    process.stderr.write(`WARNING: this cuts the power of ${node} (${action}); whatever it runs stops at once.\n`);
-    const answer = await rl.question(`Type the node name (${node}) to confirm: `);
-    return answer.trim() === node;
-  } finally {
-    rl.close();
-  }
-}
-
-// ------------------------------------------------------------------ fence-device
-
-interface DeviceOptions {
-  action?: string;
-  address?: string;
-  plug?: string;
-  agent?: string;
-  arg: string[];
-  passwordFile?: string;
-  outlet?: string;
-  login?: string;
-  console?: string;
-  restoreMinutes?: string;
-  senseAgent?: string;
-  senseAddress?: string;
-  senseOutlet?: string;
-  timeout?: string;
-  json?: boolean;
-  host?: string;
-  port?: string;
-  user?: string;
-  lanplus?: boolean;
-  authType?: string;
-  privilege?: string;
-}
-
-const IPMI_ONLY = ['host', 'port', 'user', 'lanplus', 'authType', 'privilege'] as const;
-const AUTH_TYPES = ['md5', 'password', 'none'] as const;
-const PRIVILEGES = ['callback', 'user', 'operator', 'administrator'] as const;
-
-/** `fence-device ipmi`: the native agent, built through the same path as a configured `ipmi` device. */
-function buildIpmi(o: DeviceOptions, timeoutMs: number | undefined): Built {
-  const unused = (['address', 'outlet', 'login', 'plug', 'agent'] as const).filter((k) => o[k] !== undefined);
-  if (unused.length > 0 || o.arg.length > 0) return { ok: false, reason: 'ipmi takes --host, --port, --user, --password-file, --lanplus, --auth-type, --privilege' };
-  if (o.host === undefined || o.passwordFile === undefined) return { ok: false, reason: 'ipmi needs --host HOST and --password-file FILE' };
-  const port = o.port === undefined ? IPMI_DEFAULT_PORT : Number(o.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, reason: `--port: expected 1..65535, got ${o.port}` };
-  const authType = o.authType ?? 'md5';
-  if (!AUTH_TYPES.includes(authType as never)) return { ok: false, reason: `--auth-type: expected one of ${AUTH_TYPES.join(', ')}, got ${JSON.stringify(authType)}` };
-  const privilege = o.privilege ?? 'administrator';
-  if (!PRIVILEGES.includes(privilege as never)) return { ok: false, reason: `--privilege: expected one of ${PRIVILEGES.join(', ')}, got ${JSON.stringify(privilege)}` };
-  if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000)) {
-    return { ok: false, reason: `--timeout: expected milliseconds 1..600000, got ${timeoutMs}` };
-  }
-  const device = createFenceDevice({
-    name: 'ipmi',
-    type: 'ipmi',
-    address: { host: o.host, port },
-    user: o.user ?? '',
-    passwordFile: path.resolve(o.passwordFile),
-    privilege: privilege as (typeof PRIVILEGES)[number],
-    authType: authType as (typeof AUTH_TYPES)[number],
-    lanplus: o.lanplus === true,
-    timeoutMs: timeoutMs ?? 1000,
-    retries: 3,
-    offConfirmTimeoutMs: 20_000,
-  });
-  // The device reads the password file itself at each call, and its reasons never carry the password.
-  return { ok: true, value: { device, target: 'target', timeoutMs: (timeoutMs ?? 1000) * 4 * 3 + 20_000, secret: null } };
-}
-
-export async function fenceDevice(agent: string, o: DeviceOptions, io: Io): Promise<number> {
-  if (!MANUAL_ACTIONS.includes(o.action as ManualAction)) {
-    io.err(`edge-ha: --action: expected one of ${MANUAL_ACTIONS.join(', ')}, got ${o.action === undefined ? 'nothing' : JSON.stringify(o.action)}`);
-    return 1;
-  }
-  const action = o.action as ManualAction;
-  const timeoutMs = o.timeout === undefined ? undefined : Number(o.timeout);
-  const { action: _action, arg, timeout: _timeout, json: _json, ...rest } = o;
-  const ipmiOnly = IPMI_ONLY.filter((k) => o[k] !== undefined);
-  let built: Built;
-  if (agent === 'ipmi') built = buildIpmi(o, timeoutMs);
-  else if (ipmiOnly.length > 0) built = { ok: false, reason: `${agent} does not take --${ipmiOnly.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} (ipmi options)` };
-  else built = buildManualDevice(agent, { ...rest, args: arg, timeoutMs });
-  if (!built.ok) {
-    io.err(`edge-ha: ${built.reason}`);
-    return 1;
-  }
-  const r = await runManualAction(built.value, action);
-  const secret = built.value.secret;
-  if (o.json) {
-    io.out(redact(JSON.stringify({ agent, target: built.value.target, ...r }, null, 2), secret));
-  } else if (r.exitCode === 1) {
-    io.err(`edge-ha: ${agent} ${action} failed: ${redact(r.reason, secret)}`);
-  } else {
-    io.out(`${agent} ${action}: ${redact(r.reason, secret)} (${r.durationMs} ms)`);
-  }
-  // Even with --json the reason of a failure goes to stderr, so a script sees why.
-  if (o.json && r.exitCode === 1) io.err(`edge-ha: ${agent} ${action} failed: ${redact(r.reason, secret)}`);
-  return r.exitCode;
+  const terminal = stdinTerminal();
+  if (!terminal.interactive) return false;
+  process.stderr.write(`WARNING: this cuts the power of ${node} (${action}); whatever it runs stops at once.\n`);
+  return (await terminal.ask(`Type the node name (${node}) to confirm: `)).trim() === node;
 }

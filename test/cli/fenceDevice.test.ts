@@ -91,7 +91,7 @@ describe('fence-device sim-power', () => {
     const badAddress = await runFenceCli(['fence-device', 'sim-power', '--action', 'off', '--address', '10.0.0', '--plug', 'x']);
     expect(badAddress).toMatchObject({ code: 1, err: expect.stringContaining('--address: expected host:port, got "10.0.0"') });
     const unknown = await runFenceCli(['fence-device', 'ipmi-magic', '--action', 'status']);
-    expect(unknown.err).toContain('unknown agent "ipmi-magic" (available: sim-power, fence-agent, rps10, apc-pdu, apc-ups, megatec-ups, lcus)');
+    expect(unknown.err).toContain('unknown agent "ipmi-magic" (available: gpio-relay, rcd-serial, lcus-relay, rps10, apc-pdu, ups, ipmi, fence-agent, sim-power; also lcus, apc-ups, megatec-ups)');
     expect(backend.history).toEqual([]);
   });
 });

@@ -10,77 +10,102 @@ import { parseHostPort } from '../../config/hostPort';
 import { CommandFenceDevice } from './commandDevice';
 import type { FenceDevice } from './device';
 import { Fencer, type FenceAttempt } from './fencer';
+import { foreignOptions, resolveAgent, UPS_PROTOCOLS, type ManualAction, type ManualOptions, type UpsProtocol } from './manualAgents';
+import { buildGpioRelay, buildRcdSerial } from './manualGpio';
+import { buildIpmi } from './manualIpmi';
+import { buildManualSerial, type SerialAgent } from './manualSerial';
 import { readSecretFile } from './secretFile';
-import { buildManualSerial, isSerialAgent, SERIAL_AGENTS, type ManualSerialOptions } from './manualSerial';
 import { SimPowerFenceDevice } from './simPowerDevice';
 
-export const MANUAL_AGENTS = ['sim-power', 'fence-agent', ...SERIAL_AGENTS] as const;
-export type ManualAgent = (typeof MANUAL_AGENTS)[number];
-export const MANUAL_ACTIONS = ['on', 'off', 'reboot', 'status', 'monitor'] as const;
-export type ManualAction = (typeof MANUAL_ACTIONS)[number];
-
-export interface ManualDeviceOptions extends ManualSerialOptions {
-  address?: string;
-  plug?: string;
-  agent?: string;
-  /** `key=value` strings, as typed after `--arg`. */
-  args?: string[];
-  passwordFile?: string;
-  timeoutMs?: number;
-}
+export { MANUAL_ACTIONS, MANUAL_AGENTS, type ManualAction, type ManualAgent, type ManualOptions } from './manualAgents';
 
 export interface ManualDevice {
   device: FenceDevice;
-  /** The target named in reasons (the plug, or `target` for a single-port device). */
+  /** The target named in reasons (the plug, or `target`/`peer` for a single-port device). */
   target: string;
   timeoutMs: number;
   /** The password read from --password-file, to be redacted from anything printed. */
   secret: string | null;
+  /** Releases what the device holds (GPIO lines, the simulated chip's bridge). */
+  close?: () => Promise<void>;
+  /** A hold-mode relay: after a confirmed off, keep it energised this long (null: until interrupted). */
+  hold?: { holdMs: number | null };
 }
 
 export type Built = { ok: true; value: ManualDevice } | { ok: false; reason: string };
 
 const ARG = /^([A-Za-z][A-Za-z0-9_-]{0,63})=(.*)$/s;
+const MAX_TIMEOUT_MS = 600_000;
 
-export function buildManualDevice(agent: string, o: ManualDeviceOptions, env: NodeJS.ProcessEnv = process.env): Built {
-  if (o.timeoutMs !== undefined && (!Number.isInteger(o.timeoutMs) || o.timeoutMs < 1 || o.timeoutMs > 600_000)) {
-    return { ok: false, reason: `--timeout: expected milliseconds 1..600000, got ${o.timeoutMs}` };
+/** The device `fence-device <name>` drives, from its options; never throws, never touches the device. */
+export async function buildManualDevice(name: string, o: ManualOptions, env: NodeJS.ProcessEnv = process.env): Promise<Built> {
+  const choice = resolveAgent(name);
+  if (!choice.ok) return choice;
+  const foreign = foreignOptions(choice.agent, name, o);
+  if (foreign !== null) return { ok: false, reason: foreign };
+  const timeoutMs = o.timeout === undefined ? undefined : /^[0-9]{1,9}$/.test(o.timeout) ? Number(o.timeout) : NaN;
+  if (timeoutMs !== undefined && !(timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    return { ok: false, reason: `--timeout: expected milliseconds 1..${MAX_TIMEOUT_MS}, got ${JSON.stringify(o.timeout)}` };
   }
-  if (agent === 'sim-power') return buildSimPower(o);
-  if (agent === 'fence-agent') return buildFenceAgent(o, env);
-  if (isSerialAgent(agent)) return buildSerial(agent, o);
-  return { ok: false, reason: `unknown agent ${JSON.stringify(agent)} (available: ${MANUAL_AGENTS.join(', ')})` };
+  switch (choice.agent) {
+    case 'sim-power':
+      return buildSimPower(o, timeoutMs);
+    case 'fence-agent':
+      return buildFenceAgent(o, timeoutMs, env);
+    case 'ipmi':
+      return buildIpmi(o, timeoutMs);
+    case 'gpio-relay':
+      return buildGpioRelay(o, timeoutMs);
+    case 'rcd-serial':
+      return buildRcdSerial(o, timeoutMs);
+    case 'lcus-relay':
+      return buildSerial('lcus', o, timeoutMs);
+    case 'rps10':
+    case 'apc-pdu':
+      return buildSerial(choice.agent, o, timeoutMs);
+    case 'ups':
+      return buildUps(name, o, choice.protocol, timeoutMs);
+  }
 }
 
-function buildSimPower(o: ManualDeviceOptions): Built {
-  if (o.agent !== undefined || (o.args ?? []).length > 0) return { ok: false, reason: 'sim-power takes --address and --plug, not --agent or --arg' };
-  if (o.passwordFile !== undefined) return { ok: false, reason: 'sim-power has no login: --password-file does not apply' };
+function buildUps(typed: string, o: ManualOptions, implied: UpsProtocol | undefined, timeoutMs: number | undefined): Built {
+  if (implied !== undefined && o.protocol !== undefined && o.protocol !== implied) {
+    return { ok: false, reason: `--protocol ${JSON.stringify(o.protocol)} contradicts the agent ${typed}, which is ups --protocol ${implied}` };
+  }
+  const protocol = o.protocol ?? implied;
+  if (protocol === undefined) return { ok: false, reason: 'ups needs --protocol apcsmart|megatec (APC Smart-UPS, or a Megatec/Q1 UPS)' };
+  if (!(UPS_PROTOCOLS as readonly string[]).includes(protocol)) {
+    return { ok: false, reason: `--protocol: expected one of ${UPS_PROTOCOLS.join(', ')}, got ${JSON.stringify(protocol.slice(0, 32))}` };
+  }
+  if (protocol === 'apcsmart' && o.restoreMinutes !== undefined) {
+    return { ok: false, reason: '--restore-minutes applies to --protocol megatec only (an APC Smart-UPS switched off stays off until switched on)' };
+  }
+  return buildSerial(protocol === 'apcsmart' ? 'apc-ups' : 'megatec-ups', o, timeoutMs);
+}
+
+function buildSimPower(o: ManualOptions, timeoutMs: number | undefined): Built {
   if (o.address === undefined || o.plug === undefined) return { ok: false, reason: 'sim-power needs --address HOST:PORT and --plug NAME' };
   const address = parseHostPort(o.address);
   if (!address.ok) return { ok: false, reason: `--address: expected host:port, got ${JSON.stringify(o.address)}${address.note ? ` (${address.note})` : ''}` };
-  const timeoutMs = o.timeoutMs ?? 5000;
-  const device = new SimPowerFenceDevice({ name: 'sim-power', type: 'sim-power', address: address.value, plug: o.plug, timeoutMs });
-  return { ok: true, value: { device, target: o.plug, timeoutMs, secret: null } };
+  const ms = timeoutMs ?? 5000;
+  const device = new SimPowerFenceDevice({ name: 'sim-power', type: 'sim-power', address: address.value, plug: o.plug, timeoutMs: ms });
+  return { ok: true, value: { device, target: o.plug, timeoutMs: ms, secret: null } };
 }
 
-function buildSerial(agent: Parameters<typeof buildManualSerial>[0], o: ManualDeviceOptions): Built {
-  if (o.agent !== undefined || (o.args ?? []).length > 0 || o.plug !== undefined) {
-    return { ok: false, reason: `${agent} takes --address and --outlet, not --agent, --arg or --plug` };
-  }
-  const built = buildManualSerial(agent, o);
+function buildSerial(agent: SerialAgent, o: ManualOptions, timeoutMs: number | undefined): Built {
+  const built = buildManualSerial(agent, { ...o, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   if (!built.ok) return built;
   return { ok: true, value: { device: built.device, target: 'peer', timeoutMs: built.timeoutMs, secret: built.secret } };
 }
 
-function buildFenceAgent(o: ManualDeviceOptions, env: NodeJS.ProcessEnv): Built {
-  if (o.address !== undefined) return { ok: false, reason: 'fence-agent takes the device address as --arg ipaddr=HOST, not --address' };
+function buildFenceAgent(o: ManualOptions, timeoutMs: number | undefined, env: NodeJS.ProcessEnv): Built {
   if (o.agent === undefined) return { ok: false, reason: 'fence-agent needs --agent NAME|PATH (e.g. --agent fence_ipmilan)' };
   const program = resolveProgram(o.agent, env.PATH ?? '');
   if (!program.ok) return program;
   const options: Record<string, string> = {};
-  for (const arg of o.args ?? []) {
+  for (const arg of o.arg ?? []) {
     const m = ARG.exec(arg);
-    if (m === null) return { ok: false, reason: `--arg ${JSON.stringify(arg.split('=')[0])}: expected key=value with a key of letters, digits, "_" and "-"` };
+    if (m === null) return { ok: false, reason: `--arg ${JSON.stringify(arg.split('=')[0]!.slice(0, 64))}: expected key=value with a key of letters, digits, "_" and "-"` };
     const [, key, value] = m as unknown as [string, string, string];
     if (key === 'action' || key === 'option') return { ok: false, reason: `--arg ${key}: not allowed, --action sets it` };
     if (key === 'passwd' || key === 'password') return { ok: false, reason: `--arg ${key}: a password on the command line shows in ps; use --password-file FILE` };
@@ -93,10 +118,10 @@ function buildFenceAgent(o: ManualDeviceOptions, env: NodeJS.ProcessEnv): Built 
     secret = read.secret;
     options.passwd = secret;
   }
-  const timeoutMs = o.timeoutMs ?? 20_000;
-  const config = { name: 'fence-agent', type: 'command' as const, command: [program.path], options, timeoutMs };
+  const ms = timeoutMs ?? 20_000;
+  const config = { name: 'fence-agent', type: 'command' as const, command: [program.path], options, timeoutMs: ms };
   const device = new CommandFenceDevice(config, { sendTarget: o.plug !== undefined });
-  return { ok: true, value: { device, target: o.plug ?? 'target', timeoutMs, secret } };
+  return { ok: true, value: { device, target: o.plug ?? 'target', timeoutMs: ms, secret } };
 }
 
 /** A path is used as it is; a bare name is looked up in PATH, like a shell does. */
@@ -142,11 +167,11 @@ export async function runManualAction(m: ManualDevice, action: ManualAction): Pr
   if (action === 'status') {
     const s = await device.status(target);
     const exitCode = s.state === 'on' ? 0 : s.state === 'off' ? 2 : 1;
-    return { action, exitCode, state: s.state, reason: s.reason, durationMs: s.durationMs };
+    return { action, exitCode, state: s.state, reason: s.reason, durationMs: Math.round(s.durationMs) };
   }
   if (action === 'monitor') {
     const r = await device.monitor();
-    return { action, exitCode: r.ok ? 0 : 1, reason: r.reason, durationMs: r.durationMs };
+    return { action, exitCode: r.ok ? 0 : 1, reason: r.reason, durationMs: Math.round(r.durationMs) };
   }
   return powerOn(m);
 }
