@@ -50,9 +50,7 @@ const ups = section({
   serve: section({ bind: hostPort(), name: idString().default('ups') }).optional(),
 }).superRefine((u, ctx) => {
   const need = (key: string, why: string) => ctx.addIssue({ code: 'custom', message: why, path: [key] });
-  if ((u.driver === 'megatec' || u.driver === 'apcsmart') && !u.link) need('link', `a link (the ${u.driver} UPS's serial port)`);
   if (u.driver === 'nut' && !u.nut) need('nut', 'a mapping with host and ups (the upsd that serves this UPS)');
-  if (u.driver === 'drycontact' && !u.contacts) need('contacts', 'a mapping with the onBattery (and lowBattery) input lines');
   if (u.contacts?.gpioBackend === 'sim' && !u.contacts.simFile) need('contacts', 'a simFile with gpioBackend: sim (the simulated chip\'s input file)');
 });
 
@@ -64,7 +62,6 @@ const raidSource = section({
   pollIntervalMs: durationMs(100).default(5_000),
 }).superRefine((r, ctx) => {
   if (r.driver === 'areca-cli' && !r.command) ctx.addIssue({ code: 'custom', message: 'the Areca CLI command, e.g. [cli64]', path: ['command'] });
-  if (r.driver === 'areca' && !r.link) ctx.addIssue({ code: 'custom', message: "a link (the controller's RS-232 port)", path: ['link'] });
 });
 
 const watchdog = section({
@@ -109,7 +106,16 @@ export const hardwareSection = section({
       return z.NEVER;
     })
     .default(['/sbin/shutdown', '-h', 'now']),
-}).prefault({});
+})
+  .superRefine((h, ctx) => {
+    // Without a board profile, nothing else can say where a device is wired.
+    if (h.board !== undefined) return;
+    const need = (path: (string | number)[], what: string) => ctx.addIssue({ code: 'custom', message: what, path, params: { note: 'no hardware.board fills it in' } });
+    if ((h.ups?.driver === 'megatec' || h.ups?.driver === 'apcsmart') && !h.ups.link) need(['ups', 'link'], `a link (the ${h.ups.driver} UPS's serial port)`);
+    if (h.ups?.driver === 'drycontact' && !h.ups.contacts) need(['ups', 'contacts'], 'a mapping with the onBattery (and lowBattery) input lines');
+    h.raid.forEach((r, i) => r.driver === 'areca' && !r.link && need(['raid', i, 'link'], "a link (the controller's RS-232 port)"));
+  })
+  .prefault({});
 
 export type HardwareConfig = z.output<typeof hardwareSection>;
 

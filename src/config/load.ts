@@ -106,7 +106,8 @@ function resolveHardwarePaths(h: Config['hardware'], file: (p: string) => string
   const out: Config['hardware'] = { ...h, raid: h.raid.map((r) => ({ ...r, mdstat: file(r.mdstat), ...(r.command ? { command: argv(r.command) } : {}) })) };
   // A board named like a path is a profile file; a bare name is a built-in profile.
   if (h.board !== undefined && (h.board.startsWith('./') || h.board.startsWith('../') || h.board.startsWith('/'))) out.board = file(h.board);
-  if (h.watchdog.device !== undefined) out.watchdog = { ...h.watchdog, device: file(h.watchdog.device) };
+  // `board` is not a path: it arms the board profile's watchdog device (src/daemon/hardware/board.ts).
+  if (h.watchdog.device !== undefined && h.watchdog.device !== 'board') out.watchdog = { ...h.watchdog, device: file(h.watchdog.device) };
   if (h.ups) {
     const ups = { ...h.ups };
     if (ups.nut?.passwordFile !== undefined) ups.nut = { ...ups.nut, passwordFile: file(ups.nut.passwordFile) };

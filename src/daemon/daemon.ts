@@ -31,6 +31,10 @@ import { spawn } from 'node:child_process';
 import { HardwareRuntime } from './hardware/runtime';
 import { WatchdogRuntime } from './hardware/watchdog';
 import { ArbiterLink } from './arbiterLink';
+import { applyBoard } from './hardware/board';
+import { LedLink } from './hardware/leds';
+import type { HardwareConfig } from '../config/types';
+import type { ResolvedBoard } from '../../hw/boards';
 
 const COMMAND_TIMEOUT_MS = 5000;
 const FENCE_HISTORY_MAX_BYTES = 1024 * 1024;
@@ -61,6 +65,10 @@ export class Daemon {
   private hardware: HardwareRuntime | null = null;
   private watchdog: WatchdogRuntime | null = null;
   private arbiter: ArbiterLink | null = null;
+  private readonly leds = new LedLink();
+  /** The hardware section with the board profile's wiring filled in (set at start). */
+  private hw!: HardwareConfig;
+  private board: ResolvedBoard | null = null;
   /** When the last heartbeat left (the watchdog gate pets only while heartbeats go out). */
   private lastSendMs: number | null = null;
   private finished = false;
@@ -120,18 +128,24 @@ export class Daemon {
    * watchdog cannot be opened or whose arbitrator cannot be built must not start, since it could never reset itself.
    */
   private async startSafetyHardware(): Promise<void> {
+    const applied = applyBoard(this.cfg.hardware, this.cfg.stateDir);
+    if (!applied.ok) throw new Error(applied.error);
+    this.hw = applied.hw;
+    this.board = applied.resolved;
     const hwLog = (level: 'info' | 'warn' | 'error', event: string, msg: string) => this.log.log(level, event, { msg });
     const link = ArbiterLink.create(this.cfg, (a) => this.feed({ type: 'arbiter', nowMs: monoMs(), mayProceed: a.mayProceed, reason: a.reason }), (level, msg) => hwLog(level, 'arbiter', msg));
     if (typeof link === 'string') throw new Error(link);
     this.arbiter = link;
-    this.watchdog = new WatchdogRuntime(this.cfg.hardware.watchdog, { lastHeartbeatSentMs: () => this.lastSendMs, nowMs: monoMs, log: hwLog });
+    this.watchdog = new WatchdogRuntime(this.hw.watchdog, { lastHeartbeatSentMs: () => this.lastSendMs, nowMs: monoMs, log: hwLog });
     const wd = await this.watchdog.start(this.arbiter !== null);
     if (!wd.ok) throw new Error(`${wd.error} (self-fencing is configured, so this node will not start without its watchdog)`);
   }
 
   /** UPS, RAID, carrier and node health: readings become health events; a device that fails is reported, never fatal. */
   private async startHardware(): Promise<void> {
-    this.hardware = new HardwareRuntime(this.cfg.hardware, {
+    await this.leds.start(this.board, (level, event, msg) => this.log.log(level, event, { msg }));
+    this.leds.update(this.core.status(monoMs()));
+    this.hardware = new HardwareRuntime(this.hw, {
       health: (h) => this.feed({ type: 'health', nowMs: monoMs(), source: h.source, level: h.level, reason: h.reason, kind: h.kind }),
       reading: (device, kind, values) => {
         try {
@@ -402,6 +416,7 @@ export class Daemon {
     } else {
       this.log.info(type === 'resource' ? LOG_EVENTS.resource : LOG_EVENTS.fence, { ...rest, msg: 'reason' in ev ? ev.reason : '' });
     }
+    if (type === 'transition' || type === 'alarm') this.leds.update(this.core.status(monoMs()));
     try {
       this.telemetry?.onEvent(ev);
     } catch (err) {
@@ -482,6 +497,7 @@ export class Daemon {
     if (this.timer) clearTimeout(this.timer);
     this.transport?.close();
     this.arbiter?.stop();
+    await this.leds.stop().catch(() => undefined);
     await this.hardware?.stop().catch((err: Error) => this.log.error('hardware-stop-failed', { msg: err.message }));
     await this.watchdog?.stop(code === 0 ? 'daemon stopped' : 'daemon failed').catch((err: Error) => this.log.error('watchdog-stop-failed', { msg: err.message }));
     await this.telemetry?.stop().catch((err: Error) => this.log.error('telemetry-stop-failed', { msg: err.message }));

@@ -52,7 +52,7 @@ describe('hardware section', () => {
   });
 
   test('errors name the key and what is expected', () => {
-    expect(errorsOf((d) => (d.hardware = { ups: { driver: 'megatec' } }))).toEqual(['hardware.ups.link: expected a link (the megatec UPS\'s serial port), got nothing (the key is missing)']);
+    expect(errorsOf((d) => (d.hardware = { ups: { driver: 'megatec' } }))).toEqual(['hardware.ups.link: expected a link (the megatec UPS\'s serial port), got nothing (the key is missing; no hardware.board fills it in)']);
     expect(errorsOf((d) => (d.hardware = { ups: { driver: 'apc', link: '/dev/ttyS0' } }))[0]).toBe('hardware.ups.driver: expected one of: megatec, apcsmart, nut, drycontact, got "apc"');
     expect(errorsOf((d) => (d.hardware = { ups: { driver: 'megatec', link: 'com1' } }))[0]).toMatch(/^hardware\.ups\.link: expected a link: serial:\/dev\/ttyS0\?baud=2400, \/dev\/ttyUSB0 or tcp:\/\/host:port, got "com1"/);
     expect(errorsOf((d) => (d.hardware = { raid: [{ driver: 'areca' }] }))[0]).toMatch(/^hardware\.raid\[0\]\.link: expected a link \(the controller's RS-232 port\)/);
