@@ -5,6 +5,12 @@
 //   cut <path>|all            drop heartbeats on one path, or on all of them
 //   heal                      stop dropping heartbeats
 //   switchover                ask the active node to hand the service over
+//   hang a|b|active           stop the daemon for good (SIGSTOP): its watchdog or the peer's fence resets the node
+//   ups a|b|active|all battery|low|line
+//                             the node's simulated UPS: on battery, battery low, back on line
+//   disk a|b|active|all fail|rebuild|repair
+//                             the node's simulated RAID1: fail a disk, replace and rebuild it
+//                             (progress over ~20 s), or make it healthy at once
 //   status                    print both nodes' status
 //   sleep S                   wait S seconds before the next command (for scripts)
 //   quit                      stop everything and exit
@@ -12,6 +18,11 @@
 // Blank lines and lines starting with `#` are ignored. The parser never throws.
 
 import type { NodeRef } from './events';
+import { DISK_ACTIONS, type DiskAction } from './mdstatSim';
+import { UPS_ACTIONS, type UpsAction } from './upsSim';
+
+/** Hardware commands may name both nodes at once (`ups all line`). */
+export type HardwareTarget = NodeRef | 'all';
 
 export type PairCommand =
   | { kind: 'crash'; target: NodeRef }
@@ -19,6 +30,9 @@ export type PairCommand =
   | { kind: 'cut'; path: string }
   | { kind: 'heal' }
   | { kind: 'switchover' }
+  | { kind: 'hang'; target: NodeRef }
+  | { kind: 'ups'; target: HardwareTarget; action: UpsAction }
+  | { kind: 'disk'; target: HardwareTarget; action: DiskAction }
   | { kind: 'status' }
   | { kind: 'sleep'; seconds: number }
   | { kind: 'quit' };
@@ -33,10 +47,19 @@ const PATH_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const DECIMAL = /^[0-9]{1,7}(\.[0-9]{1,6})?$/;
 
 export const COMMAND_SUMMARY =
-  'crash a|b|active, freeze a|b|active [seconds], cut <path>|all, heal, switchover, status, sleep <seconds>, quit';
+  'crash a|b|active, freeze a|b|active [seconds], hang a|b|active, cut <path>|all, heal, switchover, ' +
+  'ups a|b|active|all battery|low|line, disk a|b|active|all fail|rebuild|repair, status, sleep <seconds>, quit';
 
 function nodeRef(word: string | undefined): NodeRef | null {
   return word === 'a' || word === 'b' || word === 'active' ? word : null;
+}
+
+function hardwareTarget(word: string | undefined): HardwareTarget | null {
+  return word === 'all' ? 'all' : nodeRef(word);
+}
+
+function oneOf<T extends string>(word: string | undefined, values: readonly T[]): T | null {
+  return values.find((v) => v === word) ?? null;
 }
 
 function seconds(word: string, what: string, min: 'positive' | 'zero'): number | string {
@@ -72,6 +95,22 @@ export function parseCommand(line: string): ParsedCommand {
       if (rest[1] === undefined) return ok({ kind: 'freeze', target, seconds: DEFAULT_FREEZE_SECONDS });
       const s = seconds(rest[1], 'freeze', 'positive');
       return typeof s === 'string' ? { ok: false, error: s } : ok({ kind: 'freeze', target, seconds: s });
+    }
+    case 'hang': {
+      const target = nodeRef(rest[0]);
+      return target !== null && rest.length === 1 ? ok({ kind: 'hang', target }) : usage(verb, 'hang a|b|active');
+    }
+    case 'ups': {
+      const target = hardwareTarget(rest[0]);
+      const action = oneOf(rest[1], UPS_ACTIONS);
+      if (target === null || action === null || rest.length !== 2) return usage(verb, `ups a|b|active|all ${UPS_ACTIONS.join('|')}`);
+      return ok({ kind: 'ups', target, action });
+    }
+    case 'disk': {
+      const target = hardwareTarget(rest[0]);
+      const action = oneOf(rest[1], DISK_ACTIONS);
+      if (target === null || action === null || rest.length !== 2) return usage(verb, `disk a|b|active|all ${DISK_ACTIONS.join('|')}`);
+      return ok({ kind: 'disk', target, action });
     }
     case 'cut': {
       const path = rest[0];

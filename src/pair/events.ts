@@ -3,6 +3,7 @@
 
 import type { Role } from '../core/types';
 import type { DaemonStatus } from '../daemon/contract';
+import type { NodeHardwareSnapshot } from './nodeHardware';
 import type { ExitCause } from './nodeProcess';
 
 /** Every event carries tMs: ms since the pair started. */
@@ -16,6 +17,11 @@ export type PairEvent =
   /** The simulated switch turned a node's power off or on (a fence, or the power returning after a reboot). */
   | { type: 'power'; tMs: number; node: string; on: boolean }
   | { type: 'daemon-start'; tMs: number; node: string; pid: number }
+  /**
+   * The simulated hardware changed: a key or command (UPS on battery, a disk failed), a rebuild that
+   * finished, a watchdog that fired, a hang; `fence`: a fence simulator could not switch a node.
+   */
+  | { type: 'hardware'; tMs: number; node: string; device: 'ups' | 'raid' | 'watchdog' | 'fence'; detail: string }
   /** Seen at the MQTT broker: a node's Sparkplug NBIRTH/NDEATH or JSON availability. */
   | { type: 'broker'; tMs: number; node: string; kind: 'NBIRTH' | 'NDEATH' | 'online' | 'offline'; detail: string }
   | {
@@ -66,4 +72,8 @@ export interface NodeSnapshot {
   transitions: TransitionRecord[];
   /** How the last daemon process ended, if one did. */
   lastExit: { tMs: number; cause: ExitCause; detail: string } | null;
+  /** The node's simulated UPS, RAID and watchdog; null when it has none. */
+  hardware: NodeHardwareSnapshot | null;
+  /** Stopped for good (hang) until its watchdog or a fence resets it. */
+  hung: boolean;
 }

@@ -34,6 +34,8 @@ function eventText(e: PairEvent): string {
       return `${e.node} resource ${e.op} ${e.ok ? 'done' : 'FAILED'}${e.op === 'start' && e.ok ? ': running' : ''}${e.ok ? '' : `: ${printable(e.reason)}`}`;
     case 'daemon-start':
       return `${e.node} daemon started (pid ${e.pid})`;
+    case 'hardware':
+      return `${e.node} ${e.device}: ${printable(e.detail)}`;
     case 'broker':
       return `${e.node} ${printable(e.detail)}`;
     case 'daemon-exit': {

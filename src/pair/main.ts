@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { COMMAND_SUMMARY } from './commands';
+import { isPairFenceKind, PAIR_FENCE_KINDS, type PairFenceKind } from './fenceConfig';
+import { ipmiMissing } from './ipmiBmc';
 import { printable } from './format';
 import { findRepoRoot } from './repoRoot';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
@@ -22,23 +24,42 @@ Runs a simulated edge-ha pair on this machine: two daemons on loopback
 (node-a on 127.0.0.1, node-b on 127.0.0.2, configs from examples/pair/),
 a simulated power switch that really kills (off) and restarts (on) the
 fenced node, and a demo resource (examples/pair/demo-service.sh).
+Each node also gets simulated hardware (the hardware: section of the
+example configs): a Megatec UPS on a TCP port, a RAID1 in an mdstat file,
+and a /dev/watchdog FIFO that resets (power-cycles) the node when its
+daemon stops petting it.
 
 On a terminal it shows a live view of both nodes. Keys:
   c  crash the active node        f  freeze the active node for 5 s
   x  cut the crossover path       a  cut all heartbeat paths
   h  heal all paths               s  switch over to the other node
+  u  active node's UPS on battery l  active node's UPS battery low
+  m  mains back on every UPS      d  fail a disk of the active node
+  r  rebuild every failed disk    w  hang the active daemon for good
+                                     (its watchdog or the peer resets it)
   q  quit (Ctrl-C too)
 
 Otherwise it reads commands from stdin, one per line:
-  crash a|b|active     freeze a|b|active [seconds]     cut crossover|lan|all
-  heal     switchover     status     sleep <seconds>     quit (EOF too)
-and prints one line per transition, fence, power change and command reply.
+  crash a|b|active     freeze a|b|active [seconds]     hang a|b|active
+  cut crossover|lan|all     heal     switchover     status
+  ups a|b|active|all battery|low|line
+  disk a|b|active|all fail|rebuild|repair
+  sleep <seconds>     quit (EOF too)
+and prints one line per transition, fence, power change, hardware change
+and command reply.
 
 Options:
   --json           script mode: print JSON objects, one per line, each with
                    t (ms since start), node, role, epoch, reason and type
-  --port-base N    move the pair's ports to N (crossover), N+1 (lan) and
-                   N+2 (power switch); default: the ports of examples/pair
+  --port-base N    move the pair's ports to N (crossover), N+1 (lan),
+                   N+2 (power switch), N+3 (broker), N+4 and N+5 (the UPS
+                   of each node) and N+6 (the --fence simulator);
+                   default: the ports of examples/pair
+  --fence KIND     what the nodes fence each other through: sim-power (the
+                   simulated switch, default), rps10 (a WTI RPS-10), lcus (a
+                   relay board; the switch reads the power back), apc-pdu
+                   (an APC PDU console), ipmi (one ipmi_sim BMC per node);
+                   the simulators' outlets power the nodes: 1 node-a, 2 node-b
   --run-dir DIR    configs, state and control sockets of both nodes go here
                    (default: <repo>/.run/pair)
   --broker URL     publish telemetry to this MQTT broker (mqtt://HOST:PORT);
@@ -50,6 +71,7 @@ Options:
 
 export interface PairArgs {
   json: boolean;
+  fence?: PairFenceKind;
   help: boolean;
   portBase?: number;
   runDir?: string;
@@ -77,6 +99,10 @@ export function parsePairArgs(argv: readonly string[]): ParsedPairArgs {
       const value = takeValue();
       if (value === null || !/^(mqtts?|tcp|ssl):\/\/[^/\s]+$/.test(value)) return { ok: false, error: `--broker: expected mqtt://HOST:PORT, got ${JSON.stringify(value ?? '')}` };
       args.broker = value;
+    } else if (flag === '--fence') {
+      const value = takeValue();
+      if (value === null || !isPairFenceKind(value)) return { ok: false, error: `--fence: expected one of ${PAIR_FENCE_KINDS.join(', ')}, got ${JSON.stringify(value ?? '')}` };
+      args.fence = value;
     } else if (flag === '--run-dir') {
       const value = takeValue();
       if (value === null || value === '') return { ok: false, error: '--run-dir: expected a directory' };
@@ -121,7 +147,12 @@ export async function runPairWith(argv: readonly string[], io: PairIo): Promise<
   if (io.daemonArgv === undefined && !existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
     return (say('edge-ha is not built yet; run `npm run build` first (`npm start` does it for you)'), 1);
   }
+  if (args.fence === 'ipmi') {
+    const missing = ipmiMissing();
+    if (missing !== null) return (say(`--fence ipmi: ${missing}`), 1);
+  }
   const prepared = await prepareRunDir({
+    ...(args.fence !== undefined ? { fence: args.fence } : {}),
     exampleDir: join(repoRoot, 'examples', 'pair'),
     runDir: args.runDir ?? join(repoRoot, '.run', 'pair'),
     portBase: args.portBase,
@@ -199,7 +230,7 @@ async function runStarted(sup: PairSupervisor, args: PairArgs, io: PairIo, runDi
       // tty is true only when both are terminals.
       await runView(sup, { input: io.stdin as ReadStream, output: io.stdout as WriteStream, stopSignal });
     } else {
-      say(`${sup.nodeIds.join(' and ')} are starting (run dir ${runDir}).`);
+      say(`${sup.nodeIds.join(' and ')} are starting (run dir ${runDir}); ${sup.hardware.fenceDescription}.`);
       say(`commands on stdin, one per line: ${COMMAND_SUMMARY}. EOF or quit stops everything.`);
       const writeLine = (line: string): void => void io.stdout.write(`${line}\n`);
       unprint = printEvents(sup, { json: args.json, writeLine });

@@ -43,6 +43,8 @@ export class NodeProcess {
   private exited: Promise<void> = Promise.resolve();
   private pendingCause: ExitCause | null = null;
   private freezeTimer: NodeJS.Timeout | null = null;
+  /** The daemon stopped by hang(): it stays stopped until its node is reset. */
+  private hungChild: ChildProcess | null = null;
   private stderrTail = '';
   /** Set by stop(): a late power-on (a fence's reboot) must not start a daemon again. */
   private retired = false;
@@ -63,7 +65,12 @@ export class NodeProcess {
   }
 
   get frozen(): boolean {
-    return this.freezeTimer !== null;
+    return this.freezeTimer !== null || this.hung;
+  }
+
+  /** Stopped by hang() and not reset since. */
+  get hung(): boolean {
+    return this.hungChild !== null && this.hungChild === this.child;
   }
 
   /** Powers the machine on and starts its daemon. Throws if the daemon cannot be spawned. */
@@ -126,6 +133,18 @@ export class NodeProcess {
       // Only the process we froze: after a power cycle the pid is another daemon's.
       if (this.child === child) signalProcess(pid, 'SIGCONT');
     }, seconds * 1000);
+    return true;
+  }
+
+  /**
+   * Stops the daemon (SIGSTOP) for good, as a hung kernel or a deadlock would:
+   * it sends no heartbeat and pets no watchdog until its node is powered off.
+   */
+  hang(): boolean {
+    const pid = this.pid;
+    if (pid === null || !signalProcess(pid, 'SIGSTOP')) return false;
+    this.clearFreeze();
+    this.hungChild = this.child;
     return true;
   }
 

@@ -38,11 +38,18 @@ async function readClaim(runDir: string): Promise<RunClaim | null> {
  * (daemons, their resources) and drop the claim. Returns how many were killed,
  * or null when there was nothing to reap (no claim, or its supervisor lives).
  */
+/** The mark of the pair's processes that belong to no node (the BMCs of `--fence ipmi`). */
+export function hardwareMark(token: string): string {
+  return `${token}:hardware`;
+}
+
 export async function reapOrphans(runDir: string): Promise<number | null> {
   const claim = await readClaim(runDir);
   if (claim === null || isAlive(claim.pid)) return null;
   let killed = 0;
   for (const id of claim.nodeIds) killed += await killMarked(`${claim.token}:${id}`);
+  // The --fence ipmi BMCs (ipmi_sim), which belong to no node.
+  killed += await killMarked(hardwareMark(claim.token));
   await fs.rm(join(runDir, CLAIM_FILE), { force: true });
   return killed;
 }

@@ -40,6 +40,14 @@ export async function execute(sup: PairSupervisor, command: PairCommand, stopSig
       const r = command.kind === 'crash' ? sup.crash(target.id) : sup.freeze(target.id, command.seconds);
       return { ...r, node: target.id };
     }
+    case 'hang': {
+      const target = sup.resolve(command.target);
+      if (!target.ok) return { ok: false, message: `hang ${command.target}: ${target.error}` };
+      return { ...sup.hang(target.id), node: target.id };
+    }
+    case 'ups':
+    case 'disk':
+      return hardwareCommand(sup, command);
     case 'cut':
       return sup.cut(command.path);
     case 'heal':
@@ -54,6 +62,22 @@ export async function execute(sup: PairSupervisor, command: PairCommand, stopSig
       // Handled by the caller: they print several lines, or none.
       return { ok: true, message: command.kind };
   }
+}
+
+/** `ups`/`disk` on one node, or on every node it applies to (`all`: a node where it does not apply is skipped). */
+async function hardwareCommand(sup: PairSupervisor, command: Extract<PairCommand, { kind: 'ups' | 'disk' }>): Promise<CommandOutcome & { node?: string }> {
+  const run = (id: string): Promise<CommandOutcome> =>
+    command.kind === 'ups' ? Promise.resolve(sup.ups(id, command.action)) : sup.disk(id, command.action);
+  if (command.target !== 'all') {
+    const target = sup.resolve(command.target);
+    if (!target.ok) return { ok: false, message: `${command.kind} ${command.target}: ${target.error}` };
+    return { ...(await run(target.id)), node: target.id };
+  }
+  const results = [];
+  for (const id of sup.nodeIds) results.push(await run(id));
+  const done = results.filter((r) => r.ok);
+  if (done.length === 0) return { ok: false, message: results.map((r) => r.message).join('; ') };
+  return { ok: true, message: done.map((r) => r.message).join('; ') };
 }
 
 /**

@@ -20,7 +20,10 @@ import type {
   TransitionRecord,
 } from './events';
 import { LogLineSplitter, parseDaemonLogLine, type DaemonLogEvent } from './logLine';
-import { removeClaim, writeClaim } from './orphans';
+import type { DiskAction } from './mdstatSim';
+import { PairHardware } from './pairHardware';
+import type { UpsAction } from './upsSim';
+import { hardwareMark, removeClaim, writeClaim } from './orphans';
 import { NodeProcess, type DaemonExit } from './nodeProcess';
 import type { PairNodeFiles, RunDirLayout } from './runDir';
 
@@ -68,6 +71,8 @@ export class PairSupervisor {
   private readonly envs: NodeJS.ProcessEnv[] = [];
   /** Carried by every process of this pair (EDGE_HA_PAIR_MARK=<token>:<node>). */
   private readonly token: string;
+  /** Simulated UPS, RAID, watchdog of each node and the fence simulators. */
+  readonly hardware: PairHardware;
 
   constructor(private readonly opts: PairSupervisorOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 1500;
@@ -102,6 +107,15 @@ export class PairSupervisor {
       return node;
     };
     this.nodes = [make(opts.layout.nodes[0]), make(opts.layout.nodes[1])];
+    this.hardware = new PairHardware({
+      layout: opts.layout,
+      power: this.backend(),
+      emit: (e) => this.emit(e),
+      now: () => this.now(),
+      resetOffMs: opts.rebootDelayMs ?? 2000,
+      isStopping: () => this.stopping !== null,
+      mark: hardwareMark(token),
+    });
   }
 
   /**
@@ -145,7 +159,7 @@ export class PairSupervisor {
   }
 
   /**
-   * Starts the power switch and both daemons. Throws with a readable reason.
+   * Starts the power switch, the simulated hardware and both daemons. Throws with a readable reason.
    * (prepareRunDir already refused a run dir where daemons still answer.)
    */
   async start(): Promise<void> {
@@ -153,7 +167,16 @@ export class PairSupervisor {
     const server = await startSimPowerServer({ host, port, backend: this.backend(), rebootDelayMs: this.opts.rebootDelayMs ?? 2000 });
     if (!server.ok) throw new Error(`${server.reason} (is another pair running? pass --port-base to move every port)`);
     this.power = server;
+    // Claimed before anything else starts: a later pair reaps whatever a killed supervisor left.
     await writeClaim(this.opts.layout.runDir, { pid: process.pid, token: this.token, nodeIds: [...this.nodeIds] });
+    try {
+      await this.hardware.start();
+    } catch (e) {
+      this.power = null;
+      await server.close();
+      await removeClaim(this.opts.layout.runDir, this.token).catch(() => undefined);
+      throw e;
+    }
     for (const node of this.nodes) node.proc.start();
   }
 
@@ -164,6 +187,7 @@ export class PairSupervisor {
       powerOff: async (plug) => {
         const node = this.byIdOrThrow(plug);
         await node.proc.powerOff();
+        this.hardware.powerLost(plug);
         this.emit({ type: 'power', tMs: this.now(), node: plug, on: false });
       },
       powerOn: async (plug) => {
@@ -264,6 +288,27 @@ export class PairSupervisor {
     return { ok: true, message: `${id}: daemon frozen (SIGSTOP) for ${seconds} s` };
   }
 
+  /** Stops the daemon for good: no heartbeats, no watchdog keepalives, until its watchdog or the peer's fence resets the node. */
+  hang(id: string): CommandOutcome {
+    const node = this.byId(id);
+    if (node === undefined) return { ok: false, message: `no node ${id}` };
+    const pid = node.proc.pid;
+    if (pid === null || !node.proc.hang()) return { ok: false, message: `${id}: no daemon is running` };
+    const timeout = this.hardware.watchdogTimeoutSec(id);
+    const by = timeout === null ? 'the peer fences it (this node has no watchdog)' : `its watchdog resets the node within ${timeout} s, unless the peer fences it first`;
+    const detail = `daemon pid ${pid} hung (SIGSTOP, never resumed): no heartbeats, no watchdog keepalives; ${by}`;
+    this.emit({ type: 'hardware', tMs: this.now(), node: id, device: 'watchdog', detail });
+    return { ok: true, message: `${id}: ${detail}` };
+  }
+
+  ups(id: string, action: UpsAction): CommandOutcome {
+    return this.hardware.ups(id, action);
+  }
+
+  disk(id: string, action: DiskAction): Promise<CommandOutcome> {
+    return this.hardware.disk(id, action);
+  }
+
   /** Drops heartbeats on one path (or `all`) at both daemons. */
   cut(path: string): Promise<CommandOutcome> {
     if (path !== 'all' && !this.opts.layout.pathNames.includes(path)) {
@@ -329,15 +374,19 @@ export class PairSupervisor {
       epoch: n.epoch,
       transitions: n.transitions.slice(-5),
       lastExit: n.lastExit,
+      hardware: this.hardware.snapshot(n.files.id),
+      hung: n.proc.hung,
     });
     return [one(this.nodes[0]), one(this.nodes[1])];
   }
 
-  /** Stops both daemons, every process of both nodes, and the power switch. Idempotent. */
+  /** Stops both daemons, every process of both nodes, the simulated hardware and the power switch. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const graceMs = this.opts.stopGraceMs ?? 5000;
+      await this.hardware.stopWatchdogs();
       await Promise.all(this.nodes.map((n) => n.proc.stop(graceMs)));
+      await this.hardware.stop();
       await this.power?.close();
       await removeClaim(this.opts.layout.runDir, this.token).catch(() => undefined);
     })();

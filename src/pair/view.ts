@@ -38,6 +38,19 @@ export function keyCommand(key: string): PairCommand | null {
       return { kind: 'heal' };
     case 's':
       return { kind: 'switchover' };
+    case 'w':
+      return { kind: 'hang', target: 'active' };
+    case 'u':
+      return { kind: 'ups', target: 'active', action: 'battery' };
+    case 'l':
+      return { kind: 'ups', target: 'active', action: 'low' };
+    case 'm':
+      // Every node: after a switchover the UPS on battery may be the standby's.
+      return { kind: 'ups', target: 'all', action: 'line' };
+    case 'd':
+      return { kind: 'disk', target: 'active', action: 'fail' };
+    case 'r':
+      return { kind: 'disk', target: 'all', action: 'rebuild' };
     case 'q':
     case '\x03': // Ctrl-C: raw mode turns it into a key, not SIGINT
     case '\x04': // Ctrl-D

@@ -4,6 +4,7 @@
 import type { Role } from '../core/types';
 import type { DaemonStatus } from '../daemon/contract';
 import type { NodeSnapshot, NodeStatusResult } from './events';
+import type { NodeHardwareSnapshot } from './nodeHardware';
 import { printable } from './format';
 
 export interface ViewModel {
@@ -39,6 +40,10 @@ const ROLE_COLOUR: Record<Role, string> = {
 
 export const KEY_LEGEND =
   'keys: c crash active | f freeze active 5 s | x cut crossover | a cut all | h heal | s switchover | q quit';
+/** The simulated hardware's keys, on rows of their own above KEY_LEGEND. */
+export const HARDWARE_KEY_LEGEND =
+  'hardware: u UPS on battery (active) | l battery low (active) | m mains back (all) | d fail a disk (active) | ' +
+  'r rebuild failed disks (all) | w hang active daemon (watchdog)';
 
 /** Visible width of a string with SGR sequences. */
 export function visibleLength(s: string): number {
@@ -77,8 +82,32 @@ function pathLines(status: DaemonStatus, paint: (c: string, s: string) => string
   });
 }
 
+/** One line for the node's simulated hardware, or null when it has none. */
+export function hardwareLine(hw: NodeHardwareSnapshot | null, paint: (c: string, s: string) => string): string | null {
+  if (hw === null || (hw.ups === null && hw.raid === null && hw.watchdog === null)) return null;
+  const parts: string[] = [];
+  if (hw.ups !== null) {
+    const u = hw.ups;
+    const text = u.lowBattery ? paint(SGR.red, `UPS BATTERY LOW ${u.charge}%`) : u.onBattery ? paint(SGR.yellow, `UPS ON BATTERY ${u.charge}%`) : 'UPS on line';
+    parts.push(text);
+  }
+  if (hw.raid !== null) {
+    const r = hw.raid;
+    if (r.kind === 'healthy') parts.push('md0 [UU]');
+    else if (r.kind === 'failed') parts.push(paint(SGR.red, 'md0 [U_] sdb1 FAILED'));
+    else parts.push(paint(SGR.yellow, `md0 [U_] rebuilding ${(r.permille / 10).toFixed(1)}%`));
+  }
+  if (hw.watchdog !== null) {
+    const w = hw.watchdog;
+    const left = w.timeLeftMs === null ? '' : ` (${seconds(w.timeLeftMs)} left)`;
+    parts.push(`watchdog ${w.state}${left}${w.resets > 0 ? `, ${w.resets} reset${w.resets > 1 ? 's' : ''}` : ''}`);
+  }
+  return `  hw: ${parts.join(' | ')}`;
+}
+
 function downReason(snap: NodeSnapshot, status: NodeStatusResult | null): string {
   if (!snap.powered) return 'POWER OFF';
+  if (snap.hung) return 'HUNG (SIGSTOP until reset)';
   if (snap.frozen) return 'FROZEN (SIGSTOP)';
   if (snap.booting) return 'BOOTING';
   if (snap.pid === null) return `DAEMON DOWN${snap.lastExit ? ` (${snap.lastExit.cause})` : ''}`;
@@ -106,6 +135,8 @@ function panel(snap: NodeSnapshot, status: NodeStatusResult | null, colour: bool
   } else {
     lines.push(paint(SGR.dim, `  ${snap.lastExit?.detail ? printable(snap.lastExit.detail) : 'no status'}`));
   }
+  const hw = hardwareLine(snap.hardware, paint);
+  if (hw !== null) lines.push(hw);
   lines.push('  last transitions:');
   if (snap.transitions.length === 0) lines.push(paint(SGR.dim, '    none yet'));
   for (const t of snap.transitions.slice(-5)) {
@@ -114,10 +145,10 @@ function panel(snap: NodeSnapshot, status: NodeStatusResult | null, colour: bool
   return lines;
 }
 
-/** The key legend on as few rows of `width` as it takes, breaking only between keys. */
-export function wrapLegend(width: number): string[] {
+/** A key legend on as few rows of `width` as it takes, breaking only between keys. */
+export function wrapLegend(width: number, legend: string = KEY_LEGEND): string[] {
   const rows: string[] = [];
-  for (const item of KEY_LEGEND.split(' | ')) {
+  for (const item of legend.split(' | ')) {
     const last = rows[rows.length - 1];
     if (last !== undefined && last.length + 3 + item.length <= width) rows[rows.length - 1] = `${last} | ${item}`;
     else rows.push(item);
@@ -131,7 +162,7 @@ export function renderView(m: ViewModel): string[] {
   const height = Math.max(6, m.height);
   const paint = (code: string, s: string): string => (m.colour ? `${code}${s}${SGR.reset}` : s);
   const head = [`${paint(SGR.bold, 'edge-ha pair')}: a simulated two-node cluster on loopback   t=${seconds(m.tMs)}`, ''];
-  const legend = ['', ...wrapLegend(width).map((l) => paint(SGR.bold, l))];
+  const legend = ['', ...wrapLegend(width, HARDWARE_KEY_LEGEND), ...wrapLegend(width).map((l) => paint(SGR.bold, l))];
   const panels = m.nodes.map((n) => panel(n.snap, n.status, m.colour));
   const body: string[] = [];
   const columnWidth = Math.floor((width - 3) / 2);

@@ -24,6 +24,8 @@ function status(role: 'active' | 'standby', overrides: Partial<DaemonStatus['cor
         { name: 'lan', up: false, lastHeardAgeMs: 2400, rttMs: null, deadlineMs: 160 },
       ],
       fence: { state: 'idle', attempts: 0, lastResult: null },
+      power: { critical: false, peerCritical: false, shutdown: null },
+      arbiter: { state: 'off', reason: null },
       alarms: [{ id: 'path-down:lan', severity: 'warning', message: 'lan silent' }],
       transitions: [],
       ...overrides,
@@ -74,7 +76,7 @@ describe('script-mode lines', () => {
 describe('renderView', () => {
   const snap = (id: string, over: Partial<NodeSnapshot> = {}): NodeSnapshot => ({
     id, powered: true, pid: 100, frozen: false, booting: false, role: 'active', epoch: 7,
-    transitions: [{ tMs: 1500, from: 'standby', to: 'active', epoch: 7, reason: 'peer lost' }], lastExit: null, ...over,
+    transitions: [{ tMs: 1500, from: 'standby', to: 'active', epoch: 7, reason: 'peer lost' }], lastExit: null, hardware: null, hung: false, ...over,
   });
 
   test.each([60, 100, 160])('every row is exactly %d columns wide, coloured or not', (width) => {

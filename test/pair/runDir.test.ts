@@ -71,7 +71,7 @@ describe('prepareRunDir', () => {
   });
 
   test.each([
-    [80, /port base must be an integer from 1024 to 65532 \(the pair needs 4 ports\), got 80/],
+    [80, /port base must be an integer from 1024 to 65529 \(the pair needs 7 ports\), got 80/],
     [65533, /got 65533/],
   ])('refuses port base %d', async (base, message) => {
     const result = await prepareRunDir({ exampleDir, runDir: join(tmp, 'run'), portBase: base });
