@@ -125,9 +125,10 @@ function drawFault(r: Prng, w: SimWorld, p: SimParams): Fault {
       };
     }
     case 'fence-device': {
-      const mode = r.pick(['fail', 'slow', 'hang'] as const);
-      const forMs = r.pick([500, 3000, 8000]);
-      return { name: `fence device of ${node.id} ${mode} for ${forMs} ms`, run: () => { w.setFenceMode(node, mode); w.at(forMs, () => w.setFenceMode(node, 'ok')); } };
+      // One bad mode for a while, or a recovery sequence (e.g. hangs, then fails, then works).
+      const steps = Array.from({ length: r.chance(0.7) ? 1 : r.int(2, 3) }, () => ({ mode: r.pick(['fail', 'slow', 'hang', 'lie'] as const), forMs: r.pick([500, 3000, 8000]) }));
+      const name = steps.map((s) => `${s.mode} for ${s.forMs} ms`).join(', then ');
+      return { name: `fence device of ${node.id} ${name}, then ok`, run: () => w.fenceSequence(node, steps) };
     }
     case 'command': {
       const cmd = r.pick(['standby', 'switchover', 'switchover', 'maintenance', 'force-start'] as const);
@@ -174,12 +175,17 @@ function livenessPhase(w: SimWorld, r: Prng, liveness: LivenessChecker): number 
     }
   }
   // Freezes end on their own; nodes booting now come up in normal mode. Like an
-  // operator, power on every second any node a late fence switched off.
+  // operator, every second power on any node a late fence switched off, and
+  // start any daemon that exited since (a clean restart whose start fell
+  // inside a freeze: the process left once the freeze ended).
   const healAt = w.nowMs;
   while (w.nowMs < healAt + CONVERGE_BOUND_MS && !w.livelock) {
     w.runUntil(w.nowMs + 1000, () => stablePair(w) !== null && w.nowMs > healAt + 5000);
     if (stablePair(w) !== null && w.nowMs > healAt + 5000) break;
-    for (const n of [w.a, w.b]) if (!n.power) w.powerOn(n);
+    for (const n of [w.a, w.b]) {
+      if (!n.power) w.powerOn(n);
+      else if (n.proc === 'dead') w.startDaemon(n);
+    }
   }
   for (const n of [w.a, w.b]) if (n.alive && n.core && n.core.status(w.nowMs).mode !== 'normal') w.command(n, { kind: 'online' });
   w.runUntil(w.nowMs + 1000);

@@ -8,7 +8,13 @@ import type { CoreEvent, PersistedState } from '../core/types';
 
 export type ProcState = 'running' | 'frozen' | 'dead';
 export type SimResourceState = 'stopped' | 'starting' | 'running' | 'stopping';
-export type FenceMode = 'ok' | 'fail' | 'slow' | 'hang';
+/**
+ * What this node's fence device does when fired: `ok` switches and reads back
+ * off; `fail` reports a fault; `slow` answers after the core's timeout; `hang`
+ * never answers; `lie` says done without switching, so the read-back sees on.
+ */
+export type FenceMode = 'ok' | 'fail' | 'slow' | 'hang' | 'lie';
+export const FENCE_MODES: readonly FenceMode[] = ['ok', 'fail', 'slow', 'hang', 'lie'];
 
 export class SimNode {
   readonly key: 'a' | 'b';
@@ -23,7 +29,11 @@ export class SimNode {
   resource: SimResourceState = 'stopped';
   /** Resource operations run one at a time, like the real command runner. */
   resourceBusyUntilMs = 0;
+  /** Bumped at every power loss: a resource operation begun before it must not finish after the reboot. */
+  powerGen = 0;
   fenceMode: FenceMode = 'ok';
+  /** Bumped by every setFenceMode: steps of an older fence-device sequence are dropped. */
+  fenceSequenceGen = 0;
   /** Events that reached a frozen process (socket buffer, child exits), delivered on resume. */
   frozenInbox: CoreEvent[] = [];
   tickAtMs = Infinity;

@@ -17,6 +17,8 @@ export type Observation =
   | { kind: 'start'; node: SimNode; cause: StartCause; atMs: number }
   | { kind: 'fence-fired'; node: SimNode; atMs: number }
   | { kind: 'fence-confirmed'; node: SimNode; atMs: number }
+  /** What the fence device and the status read-back made of one fire (delivered to the core or not). */
+  | { kind: 'fence-result'; node: SimNode; confirmedOff: boolean; reason: string; atMs: number }
   | { kind: 'persist'; node: SimNode; epoch: number; atMs: number }
   | { kind: 'bad-delivery'; pathIndex: number; from: SimNode; atMs: number }
   | { kind: 'not-alive'; node: SimNode; atMs: number }
@@ -142,6 +144,7 @@ export class SimWorld {
     n.power = false;
     n.resource = 'stopped';
     n.resourceBusyUntilMs = 0;
+    n.powerGen++;
     this.kill(n);
   }
 
@@ -174,7 +177,27 @@ export class SimWorld {
     this.deliver(n, { type: 'health', nowMs: this.nowMs, source: 'sim', level, reason: `simulated ${level}` });
   }
 
+  /** Set a node's fence device mode now; cancels the rest of any sequence under way. */
   setFenceMode(n: SimNode, mode: FenceMode): void {
+    n.fenceSequenceGen++;
+    this.applyFenceMode(n, mode);
+  }
+
+  /**
+   * Fence device modes in turn, each for its time, then `then` (default ok):
+   * a device that hangs, fails or lies for a while and then recovers.
+   */
+  fenceSequence(n: SimNode, steps: readonly { mode: FenceMode; forMs: number }[], then: FenceMode = 'ok'): void {
+    const gen = ++n.fenceSequenceGen;
+    let offsetMs = 0;
+    for (const [i, step] of [...steps, { mode: then, forMs: 0 }].entries()) {
+      if (i === 0) this.applyFenceMode(n, step.mode);
+      else this.at(offsetMs, () => n.fenceSequenceGen === gen && this.applyFenceMode(n, step.mode));
+      offsetMs += step.forMs;
+    }
+  }
+
+  private applyFenceMode(n: SimNode, mode: FenceMode): void {
     if (n.fenceMode !== mode) this.log(`${n.id}  fence device -> ${mode}`);
     n.fenceMode = mode;
   }
@@ -187,7 +210,11 @@ export class SimWorld {
     if (n.proc === 'frozen') {
       if (ev.type === 'tick') return;
       n.frozenInbox.push(ev);
-      if (n.frozenInbox.length > FROZEN_INBOX_MAX) n.frozenInbox.shift();
+      if (n.frozenInbox.length > FROZEN_INBOX_MAX) {
+        // The socket buffer overflows and the oldest datagram is lost; a child's exit, a fence result or a command is not.
+        const oldest = n.frozenInbox.findIndex((e) => e.type === 'heartbeat');
+        if (oldest >= 0) n.frozenInbox.splice(oldest, 1);
+      }
       return;
     }
     if (ev.type === 'fenceResult' && ev.confirmedOff) {
@@ -290,34 +317,45 @@ export class SimWorld {
     if (mode === 'hang') return;
     const latency = mode === 'slow' ? this.p.fenceTimeoutMs * 1.5 : this.p.fenceLatencyMs;
     this.at(latency, () => {
-      const ok = mode !== 'fail' && n.power;
-      if (ok) {
-        this.powerOff(target, `fenced by ${n.id}`);
-        if (this.p.fenceAction === 'reboot') this.at(this.p.rebootDelayMs, () => this.powerOn(target));
-      }
+      const { confirmedOff, reason } = this.fenceOutcome(n, target, mode);
+      this.emit({ kind: 'fence-result', node: n, confirmedOff, reason, atMs: this.nowMs });
       if (n.life !== life) return;
-      this.deliver(n, {
-        type: 'fenceResult',
-        nowMs: this.nowMs,
-        fenceId,
-        confirmedOff: ok,
-        device: 'sim-switch',
-        reason: ok ? `sim-switch: ${target.id} off, status reads off` : 'sim-switch: relay fault',
-      });
+      this.deliver(n, { type: 'fenceResult', nowMs: this.nowMs, fenceId, confirmedOff, device: 'sim-switch', reason });
     });
+  }
+
+  /**
+   * What the device does, then what the shell's confirmation sees: like the
+   * real fencer, an off counts only when a status read afterwards says off.
+   */
+  private fenceOutcome(n: SimNode, target: SimNode, mode: FenceMode): { confirmedOff: boolean; reason: string } {
+    if (mode === 'fail' || !n.power) return { confirmedOff: false, reason: 'sim-switch: relay fault' };
+    if (mode === 'lie') {
+      // The device reports its off done but switched nothing: the read-back decides.
+      if (!target.power) return { confirmedOff: true, reason: `sim-switch: ${target.id} off, status reads off` };
+      this.log(`${n.id}  sim-switch claims ${target.id} off; status still reads on`);
+      return { confirmedOff: false, reason: `sim-switch claimed ${target.id} off (device reported success) but status still reads on` };
+    }
+    this.powerOff(target, `fenced by ${n.id}`);
+    if (this.p.fenceAction === 'reboot') this.at(this.p.rebootDelayMs, () => this.powerOn(target));
+    return { confirmedOff: true, reason: `sim-switch: ${target.id} off, status reads off` };
   }
 
   private resourceOp(n: SimNode, op: 'start' | 'stop' | 'monitor', opId: number, life: number): void {
     const startAt = Math.max(this.nowMs, n.resourceBusyUntilMs);
     const dur = op === 'start' ? this.p.startMs : op === 'stop' ? this.p.stopMs : 1;
     n.resourceBusyUntilMs = startAt + dur;
+    // The resource is ground truth that outlives the daemon, but not the power:
+    // an operation cut by a power loss never completes, even once power is back.
+    const powerGen = n.powerGen;
+    const powered = () => n.power && n.powerGen === powerGen;
     this.q.push(startAt, () => {
-      if (!n.power) return;
+      if (!powered()) return;
       if (op === 'start') n.resource = 'starting';
       if (op === 'stop' && n.resource !== 'stopped') n.resource = 'stopping';
     });
     this.q.push(startAt + dur, () => {
-      if (!n.power) return;
+      if (!powered()) return;
       if (op === 'start') n.resource = 'running';
       if (op === 'stop') n.resource = 'stopped';
       const running = n.resource === 'running';
