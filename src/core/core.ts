@@ -293,7 +293,9 @@ export class ClusterCore extends PowerAndArbiterRules {
     }
     if (this.refuse && !p.handsOff) this.refuse = false;
     if (p.handsOff && fresh) {
-      if (this.eligible()) return this.takeOver(now, 'handoff', `${this.cfg.peerId} stopped the service and handed it over`);
+      // A refusal is final for this offer: the peer may already be taking the service back on the strength
+      // of it, so accepting now could start the resource twice. Only a new offer (after this one is gone) counts.
+      if (this.eligible() && !this.refuse) return this.takeOver(now, 'handoff', `${this.cfg.peerId} stopped the service and handed it over`);
       this.refuse = true;
       return;
     }

@@ -15,7 +15,19 @@ class TakeOverAtFenceFire extends ClusterCore {
   }
 }
 
+/** Seeds that once broke an invariant; each must stay clean (replay: edge-ha simulate --seed N --trace). */
+const REGRESSION_SEEDS: Record<number, string> = {
+  // A node that refused a handoff (still stopping its resource after a reboot) accepted the same
+  // offer a moment later, while the offerer took the service back on the refusal: two starts.
+  81019: 'refused handoff accepted later',
+};
+
 describe('deterministic simulation', () => {
+  test.each(Object.entries(REGRESSION_SEEDS))('regression seed %s (%s) holds every invariant', (seed) => {
+    const r = runScenario(Number(seed));
+    expect(r.violations).toEqual([]);
+  });
+
   test(`${SEEDS} seeded scenarios hold every safety and liveness invariant`, () => {
     const s = runMany(1, SEEDS);
     if (s.firstFailure) {
