@@ -20,6 +20,11 @@ export function formatStatus(s: DaemonStatus): string {
   const rejects = Object.entries(s.rejects);
   if (rejects.length) lines.push(`  rejected heartbeats: ${rejects.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(`  fencing: ${c.fence.state}${c.fence.attempts ? `, ${c.fence.attempts} attempt(s)` : ''}${c.fence.lastResult ? `, last: ${c.fence.lastResult}` : ''}`);
+  for (const d of s.fenceDevices ?? []) {
+    const r = d.lastResult;
+    const state = r === null ? 'not checked yet' : r.ok ? `ok (${r.durationMs} ms)` : `FAILING x${d.consecutiveFailures}: ${r.reason}`;
+    lines.push(`    device ${d.device}: ${state}`);
+  }
   if (c.alarms.length) {
     lines.push('  alarms:');
     for (const a of c.alarms) lines.push(`    ${a.severity === 'critical' ? 'CRITICAL' : 'warning '} ${a.id}: ${a.message}`);

@@ -23,6 +23,7 @@ export function toFileForm(config: Config): ConfigInput {
     },
     fencing: {
       action: config.fencing.action,
+      monitorIntervalMs: config.fencing.monitorIntervalMs,
       devices: config.fencing.devices.map(deviceFileForm),
       ...(config.fencing.levels === undefined ? {} : { levels: config.fencing.levels.map((l) => [...l]) }),
       ...(config.fencing.arbitrator === undefined ? {} : { arbitrator: arbitratorFileForm(config.fencing.arbitrator) }),

@@ -103,6 +103,8 @@ const fencing = section(
     devices: z.array(fenceDevice, DEVICES_EXPECTED).min(1, DEVICES_EXPECTED).max(MAX_FENCE_DEVICES, DEVICES_EXPECTED),
     levels: fenceLevels().optional(),
     arbitrator: arbitratorSection.optional(),
+    /** Each fence device's `monitor` runs this often; a device failing twice raises an alarm. 0: never. */
+    monitorIntervalMs: durationMs(0).default(60_000),
   },
   `a mapping with at least one fence device (${NO_FENCING})`,
 ).superRefine((f, ctx) => {

@@ -108,6 +108,8 @@ export interface Config {
     levels?: string[][];
     /** Self-fencing: asked by a node that lost its peer whether it may survive (needs hardware.watchdog.device). */
     arbitrator?: ArbitratorConfig;
+    /** Check every fence device this often (Pacemaker's stonith monitor); 0 disables. */
+    monitorIntervalMs: number;
   };
   resource: ResourceConfig;
   stateDir: string;

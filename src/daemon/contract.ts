@@ -6,6 +6,7 @@ import type { Alarm, CoreStatus, Transition } from '../core/types';
 import type { TelemetryStatus } from '../telemetry/publisher';
 import type { HardwareStatus } from './hardware/runtime';
 import type { WatchdogRuntimeStatus } from './hardware/watchdog';
+import type { FenceDeviceMonitorStatus } from '../shell/fence/deviceMonitor';
 
 /** Commands accepted on the control socket (`{"id":1,"cmd":"status","args":{}}`). */
 export type ControlCommand =
@@ -62,6 +63,8 @@ export interface DaemonStatus {
   hardware?: HardwareStatus | null;
   /** The watchdogs petted and the gate's state; null when none is configured. */
   watchdog?: WatchdogRuntimeStatus | null;
+  /** The scheduled checks of each fence device; null when fencing.monitorIntervalMs is 0. */
+  fenceDevices?: FenceDeviceMonitorStatus[] | null;
 }
 
 export interface CommandReply {

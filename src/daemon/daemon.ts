@@ -33,6 +33,9 @@ import { WatchdogRuntime } from './hardware/watchdog';
 import { ArbiterLink } from './arbiterLink';
 import { applyBoard } from './hardware/board';
 import { LedLink } from './hardware/leds';
+import { FenceDeviceMonitor } from '../shell/fence/deviceMonitor';
+import { timerSchedule } from '../../hw/ups/schedule';
+import type { Alarm } from '../core/types';
 import type { HardwareConfig } from '../config/types';
 import type { ResolvedBoard } from '../../hw/boards';
 
@@ -66,6 +69,10 @@ export class Daemon {
   private watchdog: WatchdogRuntime | null = null;
   private arbiter: ArbiterLink | null = null;
   private readonly leds = new LedLink();
+  private fenceMonitor: FenceDeviceMonitor | null = null;
+  /** Alarms raised by the shell itself (a broken fence device), shown with the core's. */
+  private readonly shellAlarms = new Map<string, Alarm>();
+  private fencing = 0;
   /** The hardware section with the board profile's wiring filled in (set at start). */
   private hw!: HardwareConfig;
   private board: ResolvedBoard | null = null;
@@ -117,6 +124,7 @@ export class Daemon {
     this.dispatch(this.core.boot(monoMs()));
     this.scheduleTick();
     await this.startHardware();
+    this.startFenceMonitor();
     await this.startTelemetry().catch((err: Error) => {
       this.telemetryError = `internal error: ${err.message}`;
       this.log.error('telemetry-disabled', { msg: `telemetry not started: ${err.stack ?? err.message}` });
@@ -158,6 +166,25 @@ export class Daemon {
       nowMs: monoMs,
     });
     await this.hardware.start().catch((err: Error) => this.log.error('hardware-error', { msg: `hardware monitoring not started: ${err.stack ?? err.message}` }));
+  }
+
+  /** Every fence device is checked on a schedule, so a broken one is an alarm long before a failover needs it. */
+  private startFenceMonitor(): void {
+    if (this.cfg.fencing.monitorIntervalMs === 0) return;
+    this.fenceMonitor = new FenceDeviceMonitor({
+      devices: this.fencer.devices,
+      intervalMs: this.cfg.fencing.monitorIntervalMs,
+      schedule: timerSchedule,
+      nowMs: () => Date.now(),
+      isFencing: () => this.fencing > 0,
+      onAlarm: (id, raised, severity, message) => {
+        const alarm: Alarm = { id, severity, message };
+        if (raised) this.shellAlarms.set(id, alarm);
+        else this.shellAlarms.delete(id);
+        this.emit({ type: 'alarm', node: this.cfg.node.id, tsMs: wallMs(), alarm, raised });
+      },
+    });
+    this.fenceMonitor.start();
   }
 
   /** Telemetry is an extension: when it cannot start, the daemon says why and runs on without it. */
@@ -340,7 +367,9 @@ export class Daemon {
     const record: FenceRequestRecord = { fenceId: a.fenceId, origin: 'core', target: a.target, targetIncarnation: a.targetIncarnation, action: this.cfg.fencing.action, reason: a.reason, requestedAt: new Date(wallMs()).toISOString() };
     await this.appendFenceHistory({ ...record, phase: 'requested' });
     this.log.warn(LOG_EVENTS.fence, { phase: 'fired', target: a.target, msg: a.reason });
+    this.fencing++;
     void this.fencer.fence(a.target, this.cfg.fencing.action).then(async (o) => {
+      this.fencing--;
       this.emit({ type: 'fence', node: this.cfg.node.id, tsMs: wallMs(), target: a.target, confirmedOff: o.confirmedOff, reason: o.reason, durationMs: o.durationMs });
       await this.appendFenceHistory({ ...record, ...finishedFields(o) });
       this.feed({ type: 'fenceResult', nowMs: monoMs(), fenceId: a.fenceId, confirmedOff: o.confirmedOff, device: o.device ?? undefined, reason: o.reason });
@@ -416,7 +445,7 @@ export class Daemon {
     } else {
       this.log.info(type === 'resource' ? LOG_EVENTS.resource : LOG_EVENTS.fence, { ...rest, msg: 'reason' in ev ? ev.reason : '' });
     }
-    if (type === 'transition' || type === 'alarm') this.leds.update(this.core.status(monoMs()));
+    if (type === 'transition' || type === 'alarm') this.leds.update(this.status().core);
     try {
       this.telemetry?.onEvent(ev);
     } catch (err) {
@@ -476,8 +505,9 @@ export class Daemon {
   }
 
   status(): DaemonStatus {
+    const core = this.core.status(monoMs());
     return {
-      core: this.core.status(monoMs()),
+      core: { ...core, alarms: [...core.alarms, ...this.shellAlarms.values()] },
       pid: process.pid,
       uptimeMs: Math.round(monoMs() - this.startedMs),
       clusterId: this.cfg.cluster.id,
@@ -488,6 +518,7 @@ export class Daemon {
       telemetry: this.telemetry ? this.telemetry.status() : this.telemetryError ? { error: this.telemetryError } : null,
       hardware: this.hardware?.status() ?? null,
       watchdog: this.watchdog?.status() ?? null,
+      fenceDevices: this.fenceMonitor?.status() ?? null,
     };
   }
 
@@ -497,6 +528,7 @@ export class Daemon {
     if (this.timer) clearTimeout(this.timer);
     this.transport?.close();
     this.arbiter?.stop();
+    this.fenceMonitor?.stop();
     await this.leds.stop().catch(() => undefined);
     await this.hardware?.stop().catch((err: Error) => this.log.error('hardware-stop-failed', { msg: err.message }));
     await this.watchdog?.stop(code === 0 ? 'daemon stopped' : 'daemon failed').catch((err: Error) => this.log.error('watchdog-stop-failed', { msg: err.message }));

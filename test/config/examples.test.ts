@@ -36,6 +36,7 @@ describe('examples/pair', () => {
     expect(config.fencing).toEqual({
       action: 'reboot',
       devices: [{ name: 'sim-power', type: 'sim-power', address: { host: '127.0.0.1', port: 5410 }, plug: peer, timeoutMs: 5000 }],
+      monitorIntervalMs: 60000,
     });
     expect(config.resource.command).toEqual([join(PAIR, 'demo-service.sh')]);
     expect(config.stateDir).toBe(join(ROOT, '.run', 'pair', self));

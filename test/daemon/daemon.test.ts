@@ -31,6 +31,7 @@ heartbeat:
     - { name: crossover, bind: "${ip(self)}:${base}", peer: "${ip(other)}:${base}" }
     - { name: lan, bind: "${ip(self)}:${base + 1}", peer: "${ip(other)}:${base + 1}" }
 fencing:
+  monitorIntervalMs: 300
   devices: [{ name: sim, type: sim-power, address: "127.0.0.1:${base + 2}", plug: node-${other}, timeoutMs: 500 }]
 resource: { name: demo, type: command, command: ["${dir}/res.sh"], monitorIntervalMs: 0 }
 stateDir: ${dir}/${self}
@@ -125,4 +126,22 @@ test('switchover moves the service without fencing; commands answer with reasons
   expect(sb.core.fence.attempts).toBe(0);
   expect(sb.core.transitions.at(-1)?.reason).toMatch(/handed it over/);
   await expect(controlRequest(`${dir}/a/control.sock`, 'inject', { action: 'cut', path: 'all' })).rejects.toThrow(/fault injection is disabled/);
+});
+
+test('a fence device that does not answer raises an alarm before any fence needs it, shown by status', async () => {
+  // Nothing listens at the sim-power address of this test: every monitor call fails.
+  await until('fence-device alarm', async () => (await status('a')).core.alarms.some((x) => x.id === 'fence-device:sim'), 8000);
+  const sa = await status('a');
+  const alarm = sa.core.alarms.find((x) => x.id === 'fence-device:sim');
+  expect(alarm?.severity).toBe('critical');
+  expect(alarm?.message).toMatch(/sim/);
+  expect(sa.fenceDevices?.[0]).toMatchObject({ device: 'sim', alarmRaised: true });
+  expect(sa.fenceDevices?.[0]?.consecutiveFailures).toBeGreaterThanOrEqual(2);
+});
+
+test('fence-confirm: refused without the explicit confirmation, and while the peer is heard', async () => {
+  await expect(controlRequest(`${dir}/b/control.sock`, 'fence-confirm', { target: 'node-a' })).rejects.toThrow(/explicit confirmation/);
+  const r = (await controlRequest(`${dir}/b/control.sock`, 'fence-confirm', { target: 'node-a', confirmed: true })) as CommandReply;
+  expect(r.ok).toBe(false);
+  expect(r.message).toMatch(/node-a is heard on/);
 });

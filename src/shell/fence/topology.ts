@@ -9,7 +9,7 @@ import { createFenceDevice } from './createDevice';
 import type { FenceDevice } from './device';
 
 export function fenceLevelsFor(
-  fencing: Config['fencing'],
+  fencing: Pick<Config['fencing'], 'devices' | 'levels'> & { action?: string },
   options: CommandFenceDeviceOptions = {},
 ): FenceDevice[][] {
   const byName = new Map<string, FenceDevice>();

@@ -101,6 +101,7 @@ describe('fencing levels', () => {
 
 describe('fenceLevelsFor (from the configuration)', () => {
   const fencing = (levels?: string[][]): Config['fencing'] => ({
+    monitorIntervalMs: 60_000,
     action: 'off',
     devices: [cfg('ipmi'), cfg('psu1'), cfg('psu2')],
     ...(levels ? { levels } : {}),
