@@ -3,6 +3,7 @@
 
 import { unusedDevices } from './fenceLevels';
 import type { Config } from './types';
+import { PING_TIE_WARNING } from '../arbiter/ping';
 
 /** Below this, scheduling hiccups of a busy host can look like a dead peer. */
 export const MIN_SAFE_DETECTION_MS = 100;
@@ -101,6 +102,7 @@ function starvedLevel(config: Config): string | null {
 
 function otherWarnings(config: Config): string[] {
   const warnings: string[] = [];
+  if (config.fencing.arbitrator?.type === 'ping') warnings.push(`fencing.arbitrator: ${PING_TIE_WARNING}`);
   if (!config.cluster.waitForAll) {
     warnings.push(
       'cluster.waitForAll: false lets a node that boots alone fence its peer and start the service ' +

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { parseConfigText, type LoadResult } from '../../src/config/load';
 import { toFileForm } from '../../src/config/render';
 import { toCoreConfig } from '../../src/config/toCore';
+import { configWarnings } from '../../src/config/warnings';
 import { variant } from './fixtures';
 
 const parse = (edit: (d: Record<string, any>) => void): LoadResult => parseConfigText(variant(edit), '/etc/edge-ha', 'edge-ha.yaml');
@@ -72,6 +73,15 @@ describe('watchdog self-fencing', () => {
     expect(c.fencing.arbitrator).toEqual({ type: 'witness', address: { host: '10.0.0.9', port: 5409 }, keyFile: '/etc/edge-ha/witness.key', timeoutMs: 1000 });
     expect(c.fencing.devices[0]).toEqual({ name: 'peer-watchdog', type: 'watchdog', waitMs: 25_000, timeoutMs: 30_000 });
     expect(toCoreConfig(c).selfFence).toBe(true);
+  });
+
+  test('a ping arbitrator loads with a warning that it cannot break a tie', () => {
+    const c = configOf((d) => {
+      SELF_FENCING(d);
+      d.fencing.arbitrator = { type: 'ping', host: '10.0.0.1' };
+    });
+    expect(configWarnings(c).find((w) => w.startsWith('fencing.arbitrator:'))).toMatch(/cannot break a tie/);
+    expect(configWarnings(configOf(SELF_FENCING)).some((w) => w.startsWith('fencing.arbitrator:'))).toBe(false);
   });
 
   test('no arbitrator is an error that says why', () => {
