@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { HostPort } from '../config/types';
 import { BMC_USER } from './fenceConfig';
 import { PAIR_MARK_ENV } from './processes';
+import { IPMI_SIM_EMU, ipmiSimLanConf } from '../../hw/fence/ipmi/simConfig';
 
 export const IPMI_SIM_BINARY = 'ipmi_sim';
 export const BMC_START_TIMEOUT_MS = 5000;
@@ -59,27 +60,6 @@ exit 0
 `;
 }
 
-function lanConf(dir: string, bmc: HostPort, password: string): string {
-  const auths = 'none md5 straight';
-  return [
-    `name "edgeha"`,
-    'set_working_mc 0x20',
-    '  startlan 1',
-    `    addr ${bmc.host} ${bmc.port}`,
-    '    priv_limit admin',
-    `    allowed_auths_callback ${auths}`,
-    `    allowed_auths_user ${auths}`,
-    `    allowed_auths_operator ${auths}`,
-    `    allowed_auths_admin ${auths}`,
-    '    guid a123456789abcdefa123456789abcdef',
-    '  endlan',
-    `  chassis_control "${join(dir, 'chassis.sh')} 0x20"`,
-    `  user 2 true "${BMC_USER}" "${password}" admin 10 ${auths}`,
-    '',
-  ].join('\n');
-}
-
-const SIM_EMU = ['mc_setbmc 0x20', 'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02', 'mc_enable 0x20', ''].join('\n');
 
 /** A pre-session Get Channel Authentication Capabilities request: the BMC answers it once it listens. */
 const PING = Uint8Array.from([0x06, 0x00, 0xff, 0x07, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x09, 0x20, 0x18, 0xc8, 0x81, 0x00, 0x38, 0x0e, 0x04, 0x35]);
@@ -116,8 +96,8 @@ export async function startIpmiBmc(o: IpmiBmcOptions): Promise<IpmiBmc> {
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(join(dir, 'state'), { recursive: true, mode: 0o700 });
   await fs.writeFile(join(dir, 'chassis.sh'), chassisScript(o.powerSwitch, o.nodeId), { mode: 0o755 });
-  await fs.writeFile(join(dir, 'lan.conf'), lanConf(dir, o.bmc, o.password), { mode: 0o600 });
-  await fs.writeFile(join(dir, 'sim.emu'), SIM_EMU);
+  await fs.writeFile(join(dir, 'lan.conf'), ipmiSimLanConf({ dir, host: o.bmc.host, port: o.bmc.port, user: BMC_USER, password: o.password }), { mode: 0o600 });
+  await fs.writeFile(join(dir, 'sim.emu'), IPMI_SIM_EMU);
   let child: ChildProcess;
   try {
     child = spawn(IPMI_SIM_BINARY, ['-c', join(dir, 'lan.conf'), '-f', join(dir, 'sim.emu'), '-s', join(dir, 'state'), '-n'], {

@@ -10,6 +10,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { IPMI_SIM_EMU, ipmiSimLanConf } from '../simConfig';
+
 export const IPMI_SIM = '/usr/bin/ipmi_sim';
 
 /** Why the simulator cannot run here, or null when it can. */
@@ -57,27 +59,6 @@ esac
 exit 0
 `;
 
-function lanConf(dir: string, port: number, user: string, password: string): string {
-  const auths = 'none md5 straight';
-  return [
-    'name "edgeha"',
-    'set_working_mc 0x20',
-    '  startlan 1',
-    `    addr 127.0.0.1 ${port}`,
-    '    priv_limit admin',
-    `    allowed_auths_callback ${auths}`,
-    `    allowed_auths_user ${auths}`,
-    `    allowed_auths_operator ${auths}`,
-    `    allowed_auths_admin ${auths}`,
-    '    guid a123456789abcdefa123456789abcdef',
-    '  endlan',
-    `  chassis_control "${join(dir, 'chassis.sh')} 0x20"`,
-    `  user 2 true "${user}" "${password}" admin 10 ${auths}`,
-    '',
-  ].join('\n');
-}
-
-const SIM_EMU = ['mc_setbmc 0x20', 'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02', 'mc_enable 0x20', ''].join('\n');
 
 /** A UDP port free right now (the kernel's pick), released for ipmi_sim to take. */
 function freeUdpPort(): Promise<number> {
@@ -142,8 +123,8 @@ async function startOnce(options: IpmiSimOptions): Promise<IpmiSimHandle> {
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   mkdirSync(join(dir, 'state'));
   const port = await freeUdpPort();
-  writeFileSync(join(dir, 'lan.conf'), lanConf(dir, port, user, password));
-  writeFileSync(join(dir, 'sim.emu'), SIM_EMU);
+  writeFileSync(join(dir, 'lan.conf'), ipmiSimLanConf({ dir, host: '127.0.0.1', port, user, password }));
+  writeFileSync(join(dir, 'sim.emu'), IPMI_SIM_EMU);
   const child = spawn(IPMI_SIM, ['-c', join(dir, 'lan.conf'), '-f', join(dir, 'sim.emu'), '-s', join(dir, 'state'), '-n'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
